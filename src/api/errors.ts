@@ -1,0 +1,56 @@
+// The one error handler: every failure leaves as a Graph error envelope with the catalog's status and code.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphError, type ErrorKey } from '../errors.js';
+
+export function graphDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+export function errorBody(request: FastifyRequest, code: string, message: string, target?: string): string {
+  const clientRequestId = request.clientRequestId;
+  return JSON.stringify({
+    error: {
+      code,
+      message,
+      ...(target === undefined ? {} : { target }),
+      innerError: {
+        date: graphDate(Date.now()),
+        'request-id': request.id,
+        'client-request-id': clientRequestId,
+      },
+    },
+  });
+}
+
+export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err: GraphError): FastifyReply {
+  for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+  return reply
+    .code(err.status)
+    .header('content-type', 'application/json')
+    .send(errorBody(request, err.code, err.message, err.target));
+}
+
+/** Fastify's own 4xx errors (body too large, bad content type, malformed URL) mapped onto the catalog. */
+function fromFastify(err: FastifyError): GraphError | undefined {
+  const status = err.statusCode ?? 500;
+  if (status >= 500) return undefined;
+  const byStatus: Partial<Record<number, ErrorKey>> = {
+    404: 'noResource',
+    405: 'methodNotAllowed',
+    413: 'payloadTooLarge',
+    415: 'unsupportedMediaType',
+    429: 'tooManyRequests',
+  };
+  return new GraphError(byStatus[status] ?? 'badRequest', { message: err.message });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof GraphError) return sendGraphError(request, reply, err);
+    const mapped = fromFastify(err);
+    if (mapped) return sendGraphError(request, reply, mapped);
+    request.log.error({ err }, 'unhandled error');
+    return sendGraphError(request, reply, new GraphError('internal'));
+  });
+  app.setNotFoundHandler((request, reply) => sendGraphError(request, reply, new GraphError('noResource')));
+}

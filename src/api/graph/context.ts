@@ -1,0 +1,42 @@
+// What every Graph handler gets: version, tenant, base URLs, preferences and the parsed query options.
+import type { GraphVersion } from '../../graph/model/index.js';
+import type { QueryOptions } from '../../graph/odata/ast.js';
+import type { Preferences } from '../../graph/shape/prefer.js';
+import type { Shaper } from '../../graph/shape/reshape.js';
+import type { SkipTokenCodec } from '../../graph/shape/skiptoken.js';
+import type { Clock } from '../../clock.js';
+import type { Store } from '../../store/index.js';
+
+export interface GraphDeps {
+  store: Store;
+  clock: Clock;
+  tokens: SkipTokenCodec;
+  shapers: Record<GraphVersion, Shaper>;
+  retentionDays: number;
+}
+
+export interface GraphContext {
+  deps: GraphDeps;
+  version: GraphVersion;
+  tenantId: string;
+  /** e.g. https://host/v1.0 — used for nextLinks. */
+  serviceRoot: string;
+  /** e.g. https://host/v1.0/$metadata# — prefix of @odata.context values. */
+  metadata: string;
+  prefs: Preferences;
+  options: QueryOptions;
+  /** The decoded text of each system query option, by lower-case name with '$' (e.g. '$filter'). */
+  rawOptions: Map<string, string>;
+}
+
+export interface GraphResult {
+  status?: number;
+  body: string;
+  contentType?: 'json' | 'text';
+  /** The page size applied, for Preference-Applied. */
+  pageSize?: number;
+}
+
+export function minStartMs(ctx: GraphContext): number {
+  return ctx.deps.clock.now() - ctx.deps.retentionDays * 86_400_000;
+}

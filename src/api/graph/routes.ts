@@ -1,0 +1,126 @@
+// The Graph surface: /v1.0/* and /beta/*. One route per version parses the OData resource path itself, because
+// keys may be segments or parenthesised and Graph answers unknown segments with its own error.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphError } from '../../errors.js';
+import type { GraphVersion } from '../../graph/model/index.js';
+import { parseQueryOptions } from '../../graph/odata/parser.js';
+import { parseResourcePath, type ResourcePath } from '../../graph/path/index.js';
+import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
+import * as children from './children.js';
+import type { GraphContext, GraphDeps, GraphResult } from './context.js';
+import * as records from './records.js';
+
+const JSON_TYPE =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const DIAGNOSTIC = JSON.stringify({
+  ServerInfo: { DataCenter: 'Local', Slice: 'E', Ring: '5', ScaleUnit: '000', RoleInstance: 'callrecords' },
+});
+
+function dispatch(ctx: GraphContext, target: ResourcePath): Promise<GraphResult> {
+  switch (target.kind) {
+    case 'records':
+      return records.listRecords(ctx);
+    case 'recordsCount':
+      return records.countRecords(ctx);
+    case 'record':
+      return records.getRecord(ctx, target.recordId);
+    case 'sessions':
+      return children.listSessions(ctx, target.recordId);
+    case 'sessionsCount':
+      return children.countSessions(ctx, target.recordId);
+    case 'session':
+      return children.getSession(ctx, target.recordId, target.sessionId);
+    case 'segments':
+      return children.listSegments(ctx, target.recordId, target.sessionId);
+    case 'segmentsCount':
+      return children.countSegments(ctx, target.recordId, target.sessionId);
+    case 'segment':
+      return children.getSegment(ctx, target.recordId, target.sessionId, target.segmentId);
+    case 'participants':
+      return children.listParticipants(ctx, target.recordId);
+    case 'participantsCount':
+      return children.countParticipants(ctx, target.recordId);
+    case 'participant':
+      return children.getParticipant(ctx, target.recordId, target.participantId);
+    case 'organizer':
+      return children.getOrganizer(ctx, target.recordId);
+    case 'function':
+      throw new GraphError('unknownSegment', {
+        message: `Resource not found for the segment '${target.name}'.`,
+      });
+  }
+}
+
+/** Splits the raw URL into the path below the version and the decoded query pairs. */
+function splitUrl(url: string, version: GraphVersion): { path: string; query: [string, string][] } {
+  const q = url.indexOf('?');
+  const pathPart = q < 0 ? url : url.slice(0, q);
+  const path = pathPart.slice(version.length + 1);
+  const query: [string, string][] = [];
+  if (q >= 0) {
+    try {
+      for (const [k, v] of new URLSearchParams(url.slice(q + 1))) query.push([k, v]);
+    } catch {
+      throw new GraphError('badRequest', { message: 'The query string is not correctly encoded.' });
+    }
+  }
+  return { path, query };
+}
+
+export interface GraphRoutesOptions {
+  deps: GraphDeps;
+  /** Absolute base URL override; otherwise taken from the request. */
+  publicUrl?: string;
+  /** False while the server starts (for example while the demo tenant is being filled). */
+  isReady: () => boolean;
+}
+
+export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOptions): void {
+  for (const version of ['v1.0', 'beta'] as const) {
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
+      const { path, query } = splitUrl(request.url, version);
+      const target = parseResourcePath(path);
+      if (!target) throw new GraphError('noResource');
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        throw new GraphError('methodNotAllowed', { headers: { allow: 'GET, HEAD' } });
+      }
+      const principal = request.principal;
+      if (!principal) throw new GraphError('invalidAuthenticationToken');
+      const origin = options.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
+      const rawOptions = new Map<string, string>();
+      for (const [k, v] of query) {
+        const name = k.toLowerCase();
+        const canonical = name.startsWith('$') ? name : `$${name}`;
+        rawOptions.set(canonical, v);
+      }
+      const prefs = parsePrefer(request.headers.prefer);
+      const ctx: GraphContext = {
+        deps: options.deps,
+        version,
+        tenantId: principal.tenantId,
+        serviceRoot: `${origin}/${version}`,
+        metadata: `${origin}/${version}/$metadata#`,
+        prefs,
+        options: parseQueryOptions(query),
+        rawOptions,
+      };
+      const result = await dispatch(ctx, target);
+      const applied = preferenceApplied(prefs, result.pageSize);
+      if (applied) void reply.header('preference-applied', applied);
+      return reply
+        .code(result.status ?? 200)
+        .header('content-type', result.contentType === 'text' ? 'text/plain;charset=utf-8' : JSON_TYPE)
+        .header('odata-version', '4.0')
+        .header('cache-control', 'no-cache')
+        .header('x-ms-ags-diagnostic', DIAGNOSTIC)
+        .send(result.body);
+    };
+    app.route({
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url: `/${version}/*`,
+      exposeHeadRoute: false,
+      handler,
+    });
+  }
+}

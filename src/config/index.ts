@@ -1,0 +1,43 @@
+// One configuration schema, parsed once at start-up, frozen and passed down. Environment variables and CLI
+// flags both land here; nothing else reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEMO_TENANT_ID = 'dc368399-474c-4d40-900c-6265431fd81f';
+
+const configSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** SQLite file, or ':memory:' to keep nothing. */
+  db: z.string().min(1).default(path.join('data', 'callrecords.db')),
+  /** Demo mode: create and fill the demo tenant on an empty database. */
+  demo: z.boolean().default(false),
+  /** Seed of the demo dataset. */
+  demoSeed: z.coerce.number().int().default(20261125),
+  demoUsers: z.coerce.number().int().min(2).max(100_000).default(200),
+  demoDays: z.coerce.number().int().min(1).max(90).default(30),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Absolute base URL used in @odata.context and nextLinks; by default taken from each request's Host. */
+  publicUrl: z.url().optional(),
+  retentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Reads CALLRECORDS_* / PORT / HOST from the environment; explicit input wins. */
+export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const fromEnv: ConfigInput = {};
+  if (env.HOST) fromEnv.host = env.HOST;
+  if (env.PORT) fromEnv.port = Number(env.PORT);
+  if (env.CALLRECORDS_DB) fromEnv.db = env.CALLRECORDS_DB;
+  if (env.CALLRECORDS_LOG_LEVEL) fromEnv.logLevel = env.CALLRECORDS_LOG_LEVEL as ConfigInput['logLevel'];
+  if (env.CALLRECORDS_PUBLIC_URL) fromEnv.publicUrl = env.CALLRECORDS_PUBLIC_URL;
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const parsed = configSchema.safeParse({ ...fromEnv, ...defined });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${issues}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,114 @@
+// Model-driven rewriting of stored entity JSON for one request: evolvable-enum opt-in, omit-values=nulls and
+// $select. Stored bodies are already in the response shape, so the common case returns the text untouched.
+import {
+  allProperties,
+  MODELS,
+  optInMembers,
+  type GraphVersion,
+  type PropertyDef,
+  type StructuredTypeDef,
+} from '../model/index.js';
+
+export interface ShapeOptions {
+  includeUnknownEnumMembers: boolean;
+  omitNulls: boolean;
+  /** Top-level properties to keep, in $select order; undefined keeps all. */
+  select?: readonly string[];
+}
+
+interface PropPlan {
+  /** Enum members to replace with unknownFutureValue unless the client opted in. */
+  optIn?: ReadonlySet<string>;
+  /** Declared structured type of the value (or of its items). */
+  structured?: string;
+}
+
+export class Shaper {
+  readonly #version: GraphVersion;
+  readonly #plans = new Map<string, Map<string, PropPlan>>();
+  /** Quoted member names whose presence in a body means the enum pass is needed. */
+  readonly #optInNeedles: string[];
+
+  constructor(version: GraphVersion) {
+    this.#version = version;
+    const needles = new Set<string>();
+    for (const t of Object.values(MODELS[version].types)) {
+      if (t.kind === 'enum') for (const m of optInMembers(version, t.name)) needles.add(`"${m}"`);
+    }
+    this.#optInNeedles = [...needles];
+  }
+
+  #plan(typeName: string): Map<string, PropPlan> {
+    let plan = this.#plans.get(typeName);
+    if (plan) return plan;
+    plan = new Map();
+    for (const p of allProperties(this.#version, typeName)) plan.set(p.name, this.#propPlan(p));
+    this.#plans.set(typeName, plan);
+    return plan;
+  }
+
+  #propPlan(p: PropertyDef): PropPlan {
+    const t = MODELS[this.#version].types[p.type];
+    if (!t) return {};
+    if (t.kind === 'enum') {
+      const optIn = optInMembers(this.#version, t.name);
+      return optIn.length > 0 ? { optIn: new Set(optIn) } : {};
+    }
+    return { structured: t.name };
+  }
+
+  /** The runtime type of an object: its @odata.type when that is a known type, else the declared one. */
+  #runtimeType(obj: Record<string, unknown>, declared: string): string {
+    const tag = obj['@odata.type'];
+    if (typeof tag === 'string' && tag.startsWith('#')) {
+      const name = tag.slice(1);
+      const t = MODELS[this.#version].types[name] as StructuredTypeDef | undefined;
+      if (t && t.kind !== ('enum' as string)) return name;
+    }
+    return declared;
+  }
+
+  /** Whether `text` (an entity body) must be parsed to honour `opts`. */
+  needsWork(text: string, opts: ShapeOptions): boolean {
+    if (opts.omitNulls || opts.select) return true;
+    if (opts.includeUnknownEnumMembers) return false;
+    return this.#optInNeedles.some((n) => text.includes(n));
+  }
+
+  /** Returns the entity JSON text for the response. */
+  entityText(text: string, typeName: string, opts: ShapeOptions): string {
+    if (!this.needsWork(text, opts)) return text;
+    return JSON.stringify(this.entityValue(JSON.parse(text) as Record<string, unknown>, typeName, opts));
+  }
+
+  entityValue(obj: Record<string, unknown>, typeName: string, opts: ShapeOptions): Record<string, unknown> {
+    let source = obj;
+    if (opts.select) {
+      source = {};
+      for (const key of opts.select) if (key in obj) source[key] = obj[key];
+    }
+    return this.#object(source, typeName, opts);
+  }
+
+  #object(obj: Record<string, unknown>, declared: string, opts: ShapeOptions): Record<string, unknown> {
+    const plan = this.#plan(this.#runtimeType(obj, declared));
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(obj)) {
+      if (value === null && opts.omitNulls) continue;
+      out[key] = this.#value(value, plan.get(key), opts);
+    }
+    return out;
+  }
+
+  #value(value: unknown, plan: PropPlan | undefined, opts: ShapeOptions): unknown {
+    if (value === null || plan === undefined) return value;
+    if (Array.isArray(value)) return value.map((v) => this.#value(v, plan, opts));
+    if (plan.optIn && typeof value === 'string') {
+      return !opts.includeUnknownEnumMembers && plan.optIn.has(value) ? 'unknownFutureValue' : value;
+    }
+    if (plan.structured && typeof value === 'object') {
+      return this.#object(value as Record<string, unknown>, plan.structured, opts);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,13 @@
+import { KyselyStore } from './kysely-store.js';
+import { openSqlite } from './sqlite.js';
+import type { Store } from './types.js';
+
+export type * from './types.js';
+
+/** Opens the embedded store (SQLite) and applies migrations. */
+export async function openStore(options: { db: string }): Promise<Store> {
+  const { db, raw } = openSqlite(options.db);
+  const store = new KyselyStore({ db, onClose: () => raw.close() });
+  await store.migrate();
+  return store;
+}

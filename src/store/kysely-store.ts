@@ -1,0 +1,430 @@
+// The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts (and postgres.ts).
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { CallRecordDocument } from '../graph/model/index.js';
+import { migrateToLatest } from './migrate.js';
+import { toRows } from './rows.js';
+import type { Database } from './schema.js';
+import type {
+  ChildRow,
+  RecordKey,
+  RecordQuery,
+  RecordRow,
+  SessionRow,
+  Store,
+  TenantInfo,
+  UpsertOutcome,
+} from './types.js';
+
+/** SQLite allows 32766 bound variables a statement; rows per multi-row insert stay well below that. */
+const INSERT_CHUNK = 400;
+
+async function insertChunked<T extends keyof Database>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Database[T][],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely cannot type a generic table insert
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + INSERT_CHUNK) as any)
+      .execute();
+  }
+}
+
+export interface KyselyStoreOptions {
+  db: Kysely<Database>;
+  onClose?: () => void;
+}
+
+export class KyselyStore implements Store {
+  readonly #db: Kysely<Database>;
+  readonly #onClose: (() => void) | undefined;
+
+  constructor(options: KyselyStoreOptions) {
+    this.#db = options.db;
+    this.#onClose = options.onClose;
+  }
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.#db as unknown as Kysely<unknown>);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+    this.#onClose?.();
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  async setSettingIfAbsent(key: string, value: string): Promise<string> {
+    await this.#db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return (await this.getSetting(key)) ?? value;
+  }
+
+  async createTenant(t: TenantInfo): Promise<void> {
+    await this.#db
+      .insertInto('tenants')
+      .values({ id: t.id, display_name: t.displayName, created_ms: t.createdMs })
+      .execute();
+  }
+
+  async getTenant(id: string): Promise<TenantInfo | undefined> {
+    const r = await this.#db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && { id: r.id, displayName: r.display_name, createdMs: Number(r.created_ms) };
+  }
+
+  async listTenants(): Promise<TenantInfo[]> {
+    const rows = await this.#db.selectFrom('tenants').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, displayName: r.display_name, createdMs: Number(r.created_ms) }));
+  }
+
+  async deleteTenant(id: string): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      for (const table of [
+        'participant_index',
+        'call_participants',
+        'call_segments',
+        'call_sessions',
+        'call_records',
+      ] as const) {
+        await trx.deleteFrom(table).where('tenant_id', '=', id).execute();
+      }
+      const r = await trx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    });
+  }
+
+  async listCallRecords(
+    tenantId: string,
+    q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number },
+  ): Promise<RecordRow[]> {
+    const rows = q.participantId
+      ? await this.#byParticipant(tenantId, q.participantId, q)
+      : await this.#byStart(tenantId, q);
+    return rows.map((r) => ({ id: r.id, startMs: Number(r.start_ms), body: r.body, organizer: r.organizer }));
+  }
+
+  /** Range scan on call_records_by_start. */
+  #byStart(tenantId: string, q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number }) {
+    let query = this.#db
+      .selectFrom('call_records')
+      .select(['id', 'start_ms', 'body', 'organizer'])
+      .where('tenant_id', '=', tenantId)
+      .where('start_ms', '>=', q.minStartMs);
+    if (q.startAfter) query = query.where('start_ms', q.startAfter.inclusive ? '>=' : '>', q.startAfter.ms);
+    if (q.startBefore)
+      query = query.where('start_ms', q.startBefore.inclusive ? '<=' : '<', q.startBefore.ms);
+    const after = q.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('start_ms', '>', after.startMs),
+          eb.and([eb('start_ms', '=', after.startMs), eb('id', '>', after.id)]),
+        ]),
+      );
+    }
+    return query.orderBy('start_ms').orderBy('id').limit(q.limit).execute();
+  }
+
+  /** Range scan on participant_index, joined to the records it names. */
+  #byParticipant(
+    tenantId: string,
+    participantId: string,
+    q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number },
+  ) {
+    let query = this.#db
+      .selectFrom('participant_index as p')
+      .innerJoin('call_records as r', (j) =>
+        j.onRef('r.tenant_id', '=', 'p.tenant_id').onRef('r.id', '=', 'p.record_id'),
+      )
+      .select(['r.id', 'r.start_ms', 'r.body', 'r.organizer'])
+      .where('p.tenant_id', '=', tenantId)
+      .where('p.participant_id', '=', participantId)
+      .where('p.start_ms', '>=', q.minStartMs);
+    if (q.startAfter) query = query.where('p.start_ms', q.startAfter.inclusive ? '>=' : '>', q.startAfter.ms);
+    if (q.startBefore)
+      query = query.where('p.start_ms', q.startBefore.inclusive ? '<=' : '<', q.startBefore.ms);
+    const after = q.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('p.start_ms', '>', after.startMs),
+          eb.and([eb('p.start_ms', '=', after.startMs), eb('p.record_id', '>', after.id)]),
+        ]),
+      );
+    }
+    return query.orderBy('p.start_ms').orderBy('p.record_id').limit(q.limit).execute();
+  }
+
+  async countCallRecords(tenantId: string, q: RecordQuery & { minStartMs: number }): Promise<number> {
+    const bounded = <QB extends SelectQueryBuilder<Database, 'participant_index' | 'call_records', object>>(
+      query: QB,
+    ): QB => {
+      let b = query.where('start_ms', '>=', q.minStartMs);
+      if (q.startAfter) b = b.where('start_ms', q.startAfter.inclusive ? '>=' : '>', q.startAfter.ms);
+      if (q.startBefore) b = b.where('start_ms', q.startBefore.inclusive ? '<=' : '<', q.startBefore.ms);
+      return b as QB;
+    };
+    const r = q.participantId
+      ? await bounded(
+          this.#db
+            .selectFrom('participant_index')
+            .where('tenant_id', '=', tenantId)
+            .where('participant_id', '=', q.participantId),
+        )
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      : await bounded(this.#db.selectFrom('call_records').where('tenant_id', '=', tenantId))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async getCallRecord(tenantId: string, id: string, minStartMs: number): Promise<RecordRow | undefined> {
+    const r = await this.#db
+      .selectFrom('call_records')
+      .select(['id', 'start_ms', 'body', 'organizer'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('start_ms', '>=', minStartMs)
+      .executeTakeFirst();
+    return r && { id: r.id, startMs: Number(r.start_ms), body: r.body, organizer: r.organizer };
+  }
+
+  async listSessions(
+    tenantId: string,
+    recordId: string,
+    o: { afterOrdinal?: number; limit: number; withSegments: boolean },
+  ): Promise<SessionRow[]> {
+    let query = this.#db
+      .selectFrom('call_sessions')
+      .select(['ordinal', 'id', 'body'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', '=', recordId);
+    if (o.afterOrdinal !== undefined) query = query.where('ordinal', '>', o.afterOrdinal);
+    const sessions: SessionRow[] = await query.orderBy('ordinal').limit(o.limit).execute();
+    if (o.withSegments && sessions.length > 0) await this.#attachSegments(tenantId, recordId, sessions);
+    return sessions;
+  }
+
+  /** One query for the segments of a whole page of sessions (no N+1). */
+  async #attachSegments(tenantId: string, recordId: string, sessions: SessionRow[]): Promise<void> {
+    const first = sessions[0]!.ordinal;
+    const last = sessions[sessions.length - 1]!.ordinal;
+    const segs = await this.#db
+      .selectFrom('call_segments')
+      .select(['session_ordinal', 'ordinal', 'id', 'body'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', '=', recordId)
+      .where('session_ordinal', '>=', first)
+      .where('session_ordinal', '<=', last)
+      .orderBy('session_ordinal')
+      .orderBy('ordinal')
+      .execute();
+    const byOrdinal = new Map<number, ChildRow[]>();
+    for (const s of sessions) {
+      s.segments = [];
+      byOrdinal.set(s.ordinal, s.segments);
+    }
+    for (const g of segs)
+      byOrdinal.get(g.session_ordinal)?.push({ ordinal: g.ordinal, id: g.id, body: g.body });
+  }
+
+  async getSession(
+    tenantId: string,
+    recordId: string,
+    sessionId: string,
+    withSegments: boolean,
+  ): Promise<SessionRow | undefined> {
+    const s: SessionRow | undefined = await this.#db
+      .selectFrom('call_sessions')
+      .select(['ordinal', 'id', 'body'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', '=', recordId)
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (s && withSegments) await this.#attachSegments(tenantId, recordId, [s]);
+    return s;
+  }
+
+  async countSessions(tenantId: string, recordId: string): Promise<number> {
+    const r = await this.#db
+      .selectFrom('call_records')
+      .select('session_count')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', recordId)
+      .executeTakeFirst();
+    return Number(r?.session_count ?? 0);
+  }
+
+  async listSegments(tenantId: string, recordId: string, sessionOrdinal: number): Promise<ChildRow[]> {
+    return this.#db
+      .selectFrom('call_segments')
+      .select(['ordinal', 'id', 'body'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', '=', recordId)
+      .where('session_ordinal', '=', sessionOrdinal)
+      .orderBy('ordinal')
+      .execute();
+  }
+
+  async getSegment(
+    tenantId: string,
+    recordId: string,
+    sessionOrdinal: number,
+    segmentId: string,
+  ): Promise<ChildRow | undefined> {
+    return this.#db
+      .selectFrom('call_segments')
+      .select(['ordinal', 'id', 'body'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', '=', recordId)
+      .where('session_ordinal', '=', sessionOrdinal)
+      .where('id', '=', segmentId)
+      .executeTakeFirst();
+  }
+
+  async listParticipants(
+    tenantId: string,
+    recordId: string,
+    o: { afterOrdinal?: number; limit: number },
+  ): Promise<ChildRow[]> {
+    let query = this.#db
+      .selectFrom('call_participants')
+      .select(['ordinal', 'id', 'body'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', '=', recordId);
+    if (o.afterOrdinal !== undefined) query = query.where('ordinal', '>', o.afterOrdinal);
+    return query.orderBy('ordinal').limit(o.limit).execute();
+  }
+
+  async getParticipant(
+    tenantId: string,
+    recordId: string,
+    participantId: string,
+  ): Promise<ChildRow | undefined> {
+    return this.#db
+      .selectFrom('call_participants')
+      .select(['ordinal', 'id', 'body'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', '=', recordId)
+      .where('id', '=', participantId)
+      .executeTakeFirst();
+  }
+
+  async countParticipants(tenantId: string, recordId: string): Promise<number> {
+    const r = await this.#db
+      .selectFrom('call_records')
+      .select('participant_count')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', recordId)
+      .executeTakeFirst();
+    return Number(r?.participant_count ?? 0);
+  }
+
+  async countAllCallRecords(tenantId: string): Promise<number> {
+    const r = await this.#db
+      .selectFrom('call_records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async upsertCallRecords(tenantId: string, docs: Iterable<CallRecordDocument>): Promise<UpsertOutcome[]> {
+    const list = [...docs];
+    if (list.length === 0) return [];
+    return this.#db.transaction().execute(async (trx) => {
+      const ids = [...new Set(list.map((d) => d.id))];
+      const versions = new Map<string, number>();
+      for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+        const existing = await trx
+          .selectFrom('call_records')
+          .select(['id', 'version'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+          .execute();
+        for (const e of existing) versions.set(e.id, Number(e.version));
+      }
+      const outcomes: UpsertOutcome[] = [];
+      const fresh: ReturnType<typeof toRows>[] = [];
+      const replaced: string[] = [];
+      for (const doc of list) {
+        const current = versions.get(doc.id);
+        if (current !== undefined && doc.version <= current) {
+          outcomes.push('ignored');
+          continue;
+        }
+        if (current !== undefined) replaced.push(doc.id);
+        // A later copy of the same id in this batch replaces an earlier one.
+        const earlier = fresh.findIndex((r) => r.record.id === doc.id);
+        if (earlier >= 0) fresh.splice(earlier, 1);
+        outcomes.push(current === undefined ? 'created' : 'updated');
+        versions.set(doc.id, doc.version);
+        fresh.push(toRows(tenantId, doc));
+      }
+      if (replaced.length > 0) await this.#deleteRecords(trx, tenantId, replaced);
+      await insertChunked(
+        trx,
+        'call_records',
+        fresh.map((r) => r.record),
+      );
+      await insertChunked(
+        trx,
+        'call_sessions',
+        fresh.flatMap((r) => r.sessions),
+      );
+      await insertChunked(
+        trx,
+        'call_segments',
+        fresh.flatMap((r) => r.segments),
+      );
+      await insertChunked(
+        trx,
+        'call_participants',
+        fresh.flatMap((r) => r.participants),
+      );
+      await insertChunked(
+        trx,
+        'participant_index',
+        fresh.flatMap((r) => r.participantIndex),
+      );
+      return outcomes;
+    });
+  }
+
+  async #deleteRecords(trx: Transaction<Database>, tenantId: string, ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      const chunk = ids.slice(i, i + INSERT_CHUNK);
+      for (const table of [
+        'call_sessions',
+        'call_segments',
+        'call_participants',
+        'participant_index',
+      ] as const) {
+        await trx
+          .deleteFrom(table)
+          .where('tenant_id', '=', tenantId)
+          .where('record_id', 'in', chunk)
+          .execute();
+      }
+      await trx
+        .deleteFrom('call_records')
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', chunk)
+        .execute();
+    }
+  }
+}

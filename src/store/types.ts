@@ -1,0 +1,100 @@
+// The store's domain interface. API handlers and the generator talk to this, never to SQL.
+import type { CallRecordDocument } from '../graph/model/index.js';
+
+/** Conditions of a call record list query, produced from a validated $filter. */
+export interface RecordQuery {
+  /** Lower and upper bounds on startDateTime (epoch ms). */
+  startAfter?: { ms: number; inclusive: boolean };
+  startBefore?: { ms: number; inclusive: boolean };
+  /** participants_v2/any(p:p/id eq '…') */
+  participantId?: string;
+}
+
+export interface RecordKey {
+  startMs: number;
+  id: string;
+}
+
+export interface RecordRow {
+  id: string;
+  startMs: number;
+  body: string;
+  organizer: string | null;
+}
+
+export interface ChildRow {
+  ordinal: number;
+  id: string;
+  body: string;
+}
+
+export interface SessionRow extends ChildRow {
+  segments?: ChildRow[];
+}
+
+export interface PageRequest {
+  /** Rows to return; the store fetches one more to know whether a next page exists. */
+  limit: number;
+}
+
+export type UpsertOutcome = 'created' | 'updated' | 'ignored';
+
+export interface TenantInfo {
+  id: string;
+  displayName: string;
+  createdMs: number;
+}
+
+export interface Store {
+  /** Applies pending migrations. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  setSettingIfAbsent(key: string, value: string): Promise<string>;
+
+  createTenant(t: TenantInfo): Promise<void>;
+  getTenant(id: string): Promise<TenantInfo | undefined>;
+  listTenants(): Promise<TenantInfo[]>;
+  deleteTenant(id: string): Promise<boolean>;
+
+  /** Records with startMs >= minStartMs matching the query, ordered by (startDateTime, id), after `after`. */
+  listCallRecords(
+    tenantId: string,
+    q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number },
+  ): Promise<RecordRow[]>;
+  countCallRecords(tenantId: string, q: RecordQuery & { minStartMs: number }): Promise<number>;
+  getCallRecord(tenantId: string, id: string, minStartMs: number): Promise<RecordRow | undefined>;
+
+  listSessions(
+    tenantId: string,
+    recordId: string,
+    o: { afterOrdinal?: number; limit: number; withSegments: boolean },
+  ): Promise<SessionRow[]>;
+  getSession(
+    tenantId: string,
+    recordId: string,
+    sessionId: string,
+    withSegments: boolean,
+  ): Promise<SessionRow | undefined>;
+  countSessions(tenantId: string, recordId: string): Promise<number>;
+  listSegments(tenantId: string, recordId: string, sessionOrdinal: number): Promise<ChildRow[]>;
+  getSegment(
+    tenantId: string,
+    recordId: string,
+    sessionOrdinal: number,
+    segmentId: string,
+  ): Promise<ChildRow | undefined>;
+
+  listParticipants(
+    tenantId: string,
+    recordId: string,
+    o: { afterOrdinal?: number; limit: number },
+  ): Promise<ChildRow[]>;
+  getParticipant(tenantId: string, recordId: string, participantId: string): Promise<ChildRow | undefined>;
+  countParticipants(tenantId: string, recordId: string): Promise<number>;
+
+  /** Stores records in one transaction; a record with a version not above the stored one is ignored. */
+  upsertCallRecords(tenantId: string, docs: Iterable<CallRecordDocument>): Promise<UpsertOutcome[]>;
+  countAllCallRecords(tenantId: string): Promise<number>;
+}

@@ -1,0 +1,64 @@
+// Starts a real server on port 0 over a fresh in-memory store, for integration tests over HTTP.
+import { buildApp, type App } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { loadConfig, type ConfigInput } from '../../src/config/index.js';
+import { seedDemoTenant } from '../../src/demo/seed.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+export interface TestServer {
+  url: string;
+  store: Store;
+  app: App;
+  clock: Clock & { set(ms: number): void };
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  json<T = Record<string, unknown>>(path: string, headers?: Record<string, string>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  config?: ConfigInput;
+  /** Seed the demo tenant with this many users (0: empty store). */
+  demoUsers?: number;
+  demoDays?: number;
+  now?: number;
+}
+
+export const TEST_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+export async function startTestServer(o: TestServerOptions = {}): Promise<TestServer> {
+  const config = loadConfig({ db: ':memory:', port: 0, logLevel: 'silent', ...o.config }, {});
+  const store = await openStore({ db: config.db });
+  let now = o.now ?? TEST_NOW;
+  const clock = { now: () => now, set: (ms: number) => (now = ms) };
+  if ((o.demoUsers ?? 0) > 0) {
+    await seedDemoTenant(store, {
+      seed: config.demoSeed,
+      users: o.demoUsers!,
+      days: o.demoDays ?? 30,
+      now,
+    });
+  }
+  const app = await buildApp(config, { store, clock });
+  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
+  app.setReady(true);
+  const address = app.fastify.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const url = `http://127.0.0.1:${address.port}`;
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(url + path, { headers });
+  return {
+    url,
+    store,
+    app,
+    clock,
+    get,
+    async json<T>(path: string, headers: Record<string, string> = {}) {
+      const res = await get(path, headers);
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async close() {
+      await app.fastify.close();
+      await store.close();
+    },
+  };
+}
