@@ -57,7 +57,10 @@ function qualify(type: string): { type: string; collection: boolean } {
   return { type: fq, collection: coll !== null };
 }
 
-export function readCsdl(files: string[], into: CsdlSchema = { types: new Map(), functions: [] }): CsdlSchema {
+export function readCsdl(
+  files: string[],
+  into: CsdlSchema = { types: new Map(), functions: [] },
+): CsdlSchema {
   for (const file of files) {
     const xml = readFileSync(file, 'utf8');
     let namespace = '';
@@ -129,7 +132,13 @@ export function readCsdl(files: string[], into: CsdlSchema = { types: new Map(),
           }
           break;
         case 'Function':
-          fn = { name: `${namespace}.${a.Name}`, bindingType: '', parameters: [], returnType: '', returnsCollection: false };
+          fn = {
+            name: `${namespace}.${a.Name}`,
+            bindingType: '',
+            parameters: [],
+            returnType: '',
+            returnsCollection: false,
+          };
           break;
         case 'Parameter':
           if (fn) {

@@ -12,10 +12,14 @@ export const sharedDir = process.env.CALLRECORDS_SHARED_DIR ?? path.resolve(root
 const meta = (f: string) => path.join(sharedDir, 'graph-metadata', f);
 
 /** Only the microsoft.graph types the call records surface reaches are kept. */
-const GRAPH_TYPES_KEPT = /^microsoft\.graph\.(entity|identity|identitySet|communications\w*Identity\w*|userIdentity|azureCommunicationServicesUserIdentity|endpointType)$/;
+const GRAPH_TYPES_KEPT =
+  /^microsoft\.graph\.(entity|identity|identitySet|communications\w*Identity\w*|userIdentity|azureCommunicationServicesUserIdentity|endpointType)$/;
 
 function collect(version: 'v1.0' | 'beta'): CsdlSchema {
-  const schema = readCsdl([meta(`callrecords-schema-${version}.xml`), meta('callrecords-graph-types-v1.0.xml')]);
+  const schema = readCsdl([
+    meta(`callrecords-schema-${version}.xml`),
+    meta('callrecords-graph-types-v1.0.xml'),
+  ]);
   for (const name of [...schema.types.keys()]) {
     if (name.startsWith('microsoft.graph.') && !name.startsWith('microsoft.graph.callRecords.')) {
       if (!GRAPH_TYPES_KEPT.test(name)) schema.types.delete(name);

@@ -1,5 +1,5 @@
 // The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts (and postgres.ts).
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import { migrateToLatest } from './migrate.js';
 import { toRows } from './rows.js';
@@ -21,13 +21,12 @@ const INSERT_CHUNK = 400;
 async function insertChunked<T extends keyof Database>(
   trx: Transaction<Database>,
   table: T,
-  rows: Database[T][],
+  rows: InsertObject<Database, T>[],
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely cannot type a generic table insert
     await trx
       .insertInto(table)
-      .values(rows.slice(i, i + INSERT_CHUNK) as any)
+      .values(rows.slice(i, i + INSERT_CHUNK))
       .execute();
   }
 }

@@ -18,7 +18,9 @@ test('the model knows every type and property the spec lists', () => {
   }
   const nav = structuredType('v1.0', 'microsoft.graph.callRecords.callRecord').navigation.map((n) => n.name);
   assert.deepEqual(nav.sort(), ['organizer_v2', 'participants_v2', 'sessions']);
-  assert.deepEqual(optInMembers('v1.0', 'microsoft.graph.callRecords.productFamily'), ['azureCommunicationServices']);
+  assert.deepEqual(optInMembers('v1.0', 'microsoft.graph.callRecords.productFamily'), [
+    'azureCommunicationServices',
+  ]);
   // beta-only types and functions
   assert.ok(MODELS.beta.types['microsoft.graph.callRecords.smsLogRow']);
   assert.equal(MODELS['v1.0'].types['microsoft.graph.callRecords.smsLogRow'], undefined);
