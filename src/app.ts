@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth/hook.js';
-import { registerErrorHandling } from './api/errors.js';
+import { registerErrorHandling, sendGraphError } from './api/errors.js';
+import { GraphError } from './errors.js';
 import { registerGraphRoutes } from './api/graph/routes.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { systemClock, type Clock } from './clock.js';
@@ -31,9 +32,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     genReqId: genRequestId,
     requestIdHeader: false,
     trustProxy: false,
-    maxParamLength: 1000,
     bodyLimit: 10 * 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    // Errors raised before routing (a malformed URL) skip the hooks, so ids and envelope are set here.
+    frameworkErrors: (err, request, reply) => {
+      request.clientRequestId = request.id;
+      void reply.header('request-id', request.id).header('client-request-id', request.id);
+      void sendGraphError(request, reply, new GraphError('badRequest', { message: err.message }));
+    },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
   });
   const clock = deps.clock ?? systemClock;
   const key = await deps.store.setSettingIfAbsent('skiptoken-key', randomBytes(32).toString('base64'));

@@ -61,24 +61,6 @@ export const ERROR_CATALOG = {
     message: 'Access token is empty.',
     when: 'A missing, malformed, expired or otherwise invalid bearer token.',
   },
-  forbidden: {
-    status: 403,
-    code: 'Forbidden',
-    message: '',
-    when: 'A valid token without the role the route needs, or a delegated token.',
-  },
-  notAcceptable: {
-    status: 406,
-    code: 'NotAcceptable',
-    message: 'The requested range exceeds the maximum of 90 days.',
-    when: 'A log function range longer than 90 days.',
-  },
-  tooManyRequests: {
-    status: 429,
-    code: 'TooManyRequests',
-    message: 'Too many requests.',
-    when: 'Throttling (when enabled); carries `Retry-After`.',
-  },
   payloadTooLarge: {
     status: 413,
     code: 'RequestEntityTooLarge',

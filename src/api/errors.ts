@@ -27,7 +27,7 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
   return reply
     .code(err.status)
     .header('content-type', 'application/json')
-    .send(errorBody(request, err.code, err.message, err.target));
+    .send(Buffer.from(errorBody(request, err.code, err.message, err.target)));
 }
 
 /** Fastify's own 4xx errors (body too large, bad content type, malformed URL) mapped onto the catalog. */
@@ -39,7 +39,6 @@ function fromFastify(err: FastifyError): GraphError | undefined {
     405: 'methodNotAllowed',
     413: 'payloadTooLarge',
     415: 'unsupportedMediaType',
-    429: 'tooManyRequests',
   };
   return new GraphError(byStatus[status] ?? 'badRequest', { message: err.message });
 }

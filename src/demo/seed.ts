@@ -34,6 +34,8 @@ export async function seedDemoTenant(store: Store, o: SeedOptions): Promise<numb
       written += batch.length;
       batch = [];
       o.onProgress?.(written);
+      // Let /healthz and other requests be answered (503) while the tenant fills.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   if (batch.length > 0) await store.upsertCallRecords(DEMO_TENANT_ID, batch);

@@ -61,13 +61,15 @@ function splitSegments(path: string): Segment[] {
     });
 }
 
-const FUNCTIONS = new Set([
-  'getPstnCalls',
-  'getDirectRoutingCalls',
-  'getSmsLog',
-  'getPstnBlockedUsersLog',
-  'getPstnOnlineMeetingDialoutReport',
-]);
+const FUNCTIONS = new Map(
+  [
+    'getPstnCalls',
+    'getDirectRoutingCalls',
+    'getSmsLog',
+    'getPstnBlockedUsersLog',
+    'getPstnOnlineMeetingDialoutReport',
+  ].map((f) => [f.toLowerCase(), f]),
+);
 
 const unknownSegment = (seg: Segment) =>
   new GraphError('unknownSegment', { message: `Resource not found for the segment '${seg.raw}'.` });
@@ -76,9 +78,9 @@ const unknownSegment = (seg: Segment) =>
 export function parseResourcePath(path: string): ResourcePath | undefined {
   const segs = splitSegments(path);
   const [root, coll, ...rest] = segs;
-  if (!root || root.name !== 'communications' || root.key !== undefined) return undefined;
+  if (!root || root.name.toLowerCase() !== 'communications' || root.key !== undefined) return undefined;
   if (!coll) return undefined;
-  if (coll.name !== 'callRecords') {
+  if (coll.name.toLowerCase() !== 'callrecords') {
     throw unknownSegment(coll);
   }
   let recordId: string;
@@ -87,15 +89,16 @@ export function parseResourcePath(path: string): ResourcePath | undefined {
   } else {
     const first = rest.shift();
     if (!first) return { kind: 'records' };
-    if (first.name === '$count' && first.key === undefined) {
+    if (first.name.toLowerCase() === '$count' && first.key === undefined) {
       if (rest.length > 0) throw unknownSegment(rest[0]!);
       return { kind: 'recordsCount' };
     }
     if (first.key !== undefined) {
-      const fn = first.name.startsWith('microsoft.graph.callRecords.')
-        ? first.name.slice('microsoft.graph.callRecords.'.length)
-        : first.name;
-      if (FUNCTIONS.has(fn)) {
+      const qualified = first.name.toLowerCase().startsWith('microsoft.graph.callrecords.');
+      const fn = FUNCTIONS.get(
+        (qualified ? first.name.slice('microsoft.graph.callRecords.'.length) : first.name).toLowerCase(),
+      );
+      if (fn) {
         if (rest.length > 0) throw unknownSegment(rest[0]!);
         return { kind: 'function', name: fn, rawParameters: first.key };
       }
@@ -120,12 +123,12 @@ function parseRecordChild(recordId: string, rest: Segment[]): ResourcePath {
     if (rest.length > 0) throw unknownSegment(rest[0]!);
     return r;
   };
-  switch (nav.name) {
+  switch (nav.name.toLowerCase()) {
     case 'organizer_v2':
       if (nav.key !== undefined) throw unknownSegment(nav);
       return done({ kind: 'organizer', recordId });
     case 'participants_v2': {
-      if (nav.key === undefined && rest[0]?.name === '$count') {
+      if (nav.key === undefined && rest[0]?.name.toLowerCase() === '$count') {
         rest.shift();
         return done({ kind: 'participantsCount', recordId });
       }
@@ -137,7 +140,7 @@ function parseRecordChild(recordId: string, rest: Segment[]): ResourcePath {
       );
     }
     case 'sessions': {
-      if (nav.key === undefined && rest[0]?.name === '$count') {
+      if (nav.key === undefined && rest[0]?.name.toLowerCase() === '$count') {
         rest.shift();
         return done({ kind: 'sessionsCount', recordId });
       }
@@ -145,8 +148,8 @@ function parseRecordChild(recordId: string, rest: Segment[]): ResourcePath {
       if (sessionId === undefined) return { kind: 'sessions', recordId };
       const sub = rest.shift();
       if (!sub) return { kind: 'session', recordId, sessionId };
-      if (sub.name !== 'segments') throw unknownSegment(sub);
-      if (sub.key === undefined && rest[0]?.name === '$count') {
+      if (sub.name.toLowerCase() !== 'segments') throw unknownSegment(sub);
+      if (sub.key === undefined && rest[0]?.name.toLowerCase() === '$count') {
         rest.shift();
         return done({ kind: 'segmentsCount', recordId, sessionId });
       }

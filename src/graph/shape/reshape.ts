@@ -101,7 +101,8 @@ export class Shaper {
   }
 
   #value(value: unknown, plan: PropPlan | undefined, opts: ShapeOptions): unknown {
-    if (value === null || plan === undefined) return value;
+    if (value === null) return value;
+    if (plan === undefined) return this.#dynamic(value, opts);
     if (Array.isArray(value)) return value.map((v) => this.#value(v, plan, opts));
     if (plan.optIn && typeof value === 'string') {
       return !opts.includeUnknownEnumMembers && plan.optIn.has(value) ? 'unknownFutureValue' : value;
@@ -110,5 +111,24 @@ export class Shaper {
       return this.#object(value as Record<string, unknown>, plan.structured, opts);
     }
     return value;
+  }
+
+  /**
+   * The value of an undeclared (dynamic) property of an open type, e.g. `phone` in an `identitySet`: typed by its
+   * `@odata.type` when that names a known type, otherwise only stripped of nulls (omit-values=nulls holds at every
+   * depth).
+   */
+  #dynamic(value: unknown, opts: ShapeOptions): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.#dynamic(v, opts));
+    if (value === null || typeof value !== 'object') return value;
+    const obj = value as Record<string, unknown>;
+    const typed = this.#runtimeType(obj, '');
+    if (typed !== '') return this.#object(obj, typed, opts);
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(obj)) {
+      if (v === null && opts.omitNulls) continue;
+      out[key] = this.#dynamic(v, opts);
+    }
+    return out;
   }
 }
