@@ -3,6 +3,7 @@ import { openSqlite } from './sqlite.js';
 import type { Store } from './types.js';
 
 export type * from './types.js';
+export type * from './identity-store.js';
 
 /** Opens the embedded store (SQLite) and applies migrations. */
 export async function openStore(options: { db: string }): Promise<Store> {

@@ -1,6 +1,7 @@
 // The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts (and postgres.ts).
 import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
+import { KyselyIdentityStore, type IdentityStore } from './identity-store.js';
 import { migrateToLatest } from './migrate.js';
 import { toRows } from './rows.js';
 import type { Database } from './schema.js';
@@ -39,10 +40,12 @@ export interface KyselyStoreOptions {
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #onClose: (() => void) | undefined;
+  readonly identity: IdentityStore;
 
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
     this.#onClose = options.onClose;
+    this.identity = new KyselyIdentityStore(options.db);
   }
 
   async migrate(): Promise<void> {

@@ -1,8 +1,10 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m001 from './migrations/001_call_records.js';
+import * as m002 from './migrations/002_identity.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_call_records': m001,
+  '002_identity': m002,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

@@ -62,7 +62,59 @@ export interface ParticipantIndexTable {
   record_id: string;
 }
 
+export interface AppsTable {
+  tenant_id: string;
+  /** The client id. */
+  app_id: string;
+  /** The service principal's object id (the token's oid and sub). */
+  object_id: string;
+  display_name: string;
+  /** JSON array of granted app roles. */
+  roles: string;
+  created_ms: number;
+}
+
+export interface AppSecretsTable {
+  tenant_id: string;
+  app_id: string;
+  key_id: string;
+  /** The first three characters, as Entra shows them. */
+  hint: string;
+  salt: string;
+  hash: string;
+  created_ms: number;
+  expires_ms: number;
+}
+
+export interface AppCertificatesTable {
+  tenant_id: string;
+  app_id: string;
+  key_id: string;
+  /** base64url SHA-1 of the DER certificate (the assertion's x5t). */
+  thumbprint: string;
+  /** base64url SHA-256 of the DER certificate (x5t#S256). */
+  thumbprint_sha256: string;
+  /** SPKI PEM of the certificate's public key. */
+  public_key: string;
+  not_after_ms: number;
+  created_ms: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  public_jwk: string;
+  /** PKCS#8 private key, encrypted with the store's key-encryption key. */
+  private_key: string;
+  created_ms: number;
+  /** When the key stopped signing; it stays published until its tokens have expired. */
+  retired_ms: number | null;
+}
+
 export interface Database {
+  apps: AppsTable;
+  app_secrets: AppSecretsTable;
+  app_certificates: AppCertificatesTable;
+  signing_keys: SigningKeysTable;
   tenants: TenantsTable;
   settings: SettingsTable;
   call_records: CallRecordsTable;

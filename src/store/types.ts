@@ -1,5 +1,6 @@
 // The store's domain interface. API handlers and the generator talk to this, never to SQL.
 import type { CallRecordDocument } from '../graph/model/index.js';
+import type { IdentityStore } from './identity-store.js';
 
 /** Conditions of a call record list query, produced from a validated $filter. */
 export interface RecordQuery {
@@ -46,6 +47,8 @@ export interface TenantInfo {
 }
 
 export interface Store {
+  /** App registrations, credentials and signing keys. */
+  readonly identity: IdentityStore;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   close(): Promise<void>;
