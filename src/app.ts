@@ -1,13 +1,15 @@
 // The composition root: builds the Fastify app with its dependencies. It never listens (main does).
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerAuth } from './auth/hook.js';
 import { registerErrorHandling, sendGraphError } from './api/errors.js';
-import { GraphError } from './errors.js';
 import { registerGraphRoutes } from './api/graph/routes.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
+import { buildIdentity, type Identity } from './auth/index.js';
+import { registerIdentityRoutes } from './auth/routes.js';
+import type { TlsMaterial } from './auth/tls.js';
 import { systemClock, type Clock } from './clock.js';
-import { DEMO_TENANT_ID, type Config } from './config/index.js';
+import type { Config } from './config/index.js';
+import { GraphError } from './errors.js';
 import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import type { Store } from './store/index.js';
@@ -15,40 +17,59 @@ import type { Store } from './store/index.js';
 export interface AppDeps {
   store: Store;
   clock?: Clock;
+  tls?: TlsMaterial;
 }
 
 export interface App {
   fastify: FastifyInstance;
+  identity: Identity;
   /** Set once the server can serve; /healthz answers 503 before. */
   setReady(ready: boolean): void;
 }
 
-/** Redacts secrets from request logs: headers that carry credentials never reach a log line. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-admin-key"]'];
+/** Credentials never reach a log line: these request parts are redacted. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie'];
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
-  const fastify = Fastify({
+  const options = {
     logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
     genReqId: genRequestId,
-    requestIdHeader: false,
+    requestIdHeader: false as const,
     trustProxy: false,
     bodyLimit: 10 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
     // Errors raised before routing (a malformed URL) skip the hooks, so ids and envelope are set here.
-    frameworkErrors: (err, request, reply) => {
+    frameworkErrors: (
+      err: Error,
+      request: Parameters<typeof sendGraphError>[0],
+      reply: Parameters<typeof sendGraphError>[1],
+    ) => {
       request.clientRequestId = request.id;
       void reply.header('request-id', request.id).header('client-request-id', request.id);
       void sendGraphError(request, reply, new GraphError('badRequest', { message: err.message }));
     },
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
-  });
+  };
+  const fastify = (
+    deps.tls ? Fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) : Fastify(options)
+  ) as FastifyInstance;
   const clock = deps.clock ?? systemClock;
   const key = await deps.store.setSettingIfAbsent('skiptoken-key', randomBytes(32).toString('base64'));
+  const identity = await buildIdentity(config, deps.store, clock);
   let ready = false;
+  const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
 
-  // The pipeline, in order: request ids -> authentication -> Graph routes (OData parsing, store, shaping) ->
-  // one error handler for every stage.
+  // The pipeline, in order: request ids -> identity platform routes (token, discovery) | Graph routes
+  // (authentication -> resource path -> roles -> OData options -> store -> shaping) -> one error handler.
   registerRequestIds(fastify);
-  registerAuth(fastify, { anonymousTenantId: DEMO_TENANT_ID });
+  registerIdentityRoutes(fastify, {
+    store: deps.store,
+    clock,
+    keys: identity.keys,
+    issuer: identity.issuer,
+    clients: identity.clients,
+    limiter: identity.limiter,
+    ...publicUrl,
+  });
   registerGraphRoutes(fastify, {
     deps: {
       store: deps.store,
@@ -57,8 +78,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       shapers: { 'v1.0': new Shaper('v1.0'), beta: new Shaper('beta') },
       retentionDays: config.retentionDays,
     },
-    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    auth: identity.authenticator,
     isReady: () => ready,
+    ...publicUrl,
   });
   fastify.get('/healthz', (_request, reply) =>
     ready
@@ -67,5 +89,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   );
   registerErrorHandling(fastify);
 
-  return { fastify, setReady: (r) => (ready = r) };
+  return { fastify, identity, setReady: (r) => (ready = r) };
 }

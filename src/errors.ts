@@ -61,6 +61,12 @@ export const ERROR_CATALOG = {
     message: 'Access token is empty.',
     when: 'A missing, malformed, expired or otherwise invalid bearer token.',
   },
+  forbidden: {
+    status: 403,
+    code: 'Forbidden',
+    message: '',
+    when: 'A valid token without a role the route accepts, or a delegated (user) token.',
+  },
   payloadTooLarge: {
     status: 413,
     code: 'RequestEntityTooLarge',

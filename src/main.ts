@@ -2,7 +2,9 @@
 import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
 import { DEMO_TENANT_ID, type Config } from './config/index.js';
+import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
 import { seedDemoTenant } from './demo/seed.js';
+import { selfSignedFor, tlsFromFiles, type TlsMaterial } from './auth/tls.js';
 import { openStore } from './store/index.js';
 
 export interface RunningServer {
@@ -13,12 +15,15 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
   const store = await openStore({ db: config.db });
-  const app = await buildApp(config, { store, clock: systemClock });
+  let tls: TlsMaterial | undefined;
+  if (config.tlsCert && config.tlsKey) tls = tlsFromFiles(config.tlsCert, config.tlsKey);
+  else if (config.tlsSelfSigned) tls = await selfSignedFor(config.db);
+  const app = await buildApp(config, { store, clock: systemClock, ...(tls ? { tls } : {}) });
   const log = app.fastify.log;
   await app.fastify.listen({ host: config.host, port: config.port });
   const address = app.fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   if (config.demo) {
     const count = await seedDemoTenant(store, {
       seed: config.demoSeed,
@@ -28,6 +33,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       onProgress: (n) => log.debug({ records: n }, 'demo tenant: writing records'),
     });
     if (count > 0) log.info({ records: count, tenantId: DEMO_TENANT_ID }, 'demo tenant created');
+    await ensureDemoApps(store, app.identity.registry);
   }
   app.setReady(true);
   log.info({ url, startupMs: Math.round(performance.now() - started), demo: config.demo }, 'ready');
@@ -36,7 +42,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
       [
         '',
         `callrecords is serving Microsoft Graph call records at ${url}/v1.0/communications/callRecords`,
-        `Demo tenant ${DEMO_TENANT_ID} (local use only; see README "Demo tenant").`,
+        `Demo tenant ${DEMO_TENANT_ID} (local use only; see README "Demo tenant"):`,
+        ...DEMO_APPS.map(
+          (a) =>
+            `  client id ${a.appId}  secret ${a.secret}  roles ${a.roles.length ? a.roles.join(', ') : '(none)'}`,
+        ),
+        `Get a token: curl -s -d grant_type=client_credentials -d client_id=${DEMO_APPS[0].appId} \\`,
+        `  -d client_secret=${DEMO_APPS[0].secret} -d scope=https://graph.microsoft.com/.default \\`,
+        `  ${url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`,
+        ...(tls?.certFile ? [`TLS certificate (trust it with NODE_EXTRA_CA_CERTS): ${tls.certFile}`] : []),
         '',
       ].join('\n'),
     );

@@ -20,6 +20,20 @@ const configSchema = z.object({
   /** Absolute base URL used in @odata.context and nextLinks; by default taken from each request's Host. */
   publicUrl: z.url().optional(),
   retentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Lifetime of issued access tokens, in seconds (Graph app tokens live about an hour). */
+  tokenLifetimeSeconds: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** External issuers whose tokens are accepted; `{tenantid}` in the issuer matches the token's tid. */
+  trustedIssuers: z.array(z.object({ issuer: z.string().min(1), jwksUri: z.url() })).default([]),
+  /** Base64 key-encryption key for signing keys at rest; by default a 0600 file beside the database. */
+  kek: z.string().optional(),
+  /** Failed token requests allowed per client and per address in the window before a 429. */
+  tokenFailureWindowSeconds: z.coerce.number().int().min(1).default(60),
+  tokenFailuresPerClient: z.coerce.number().int().min(1).default(20),
+  tokenFailuresPerAddress: z.coerce.number().int().min(1).default(60),
+  /** HTTPS: certificate and key files, or `tlsSelfSigned` for a localhost certificate beside the database. */
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  tlsSelfSigned: z.boolean().default(false),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -33,11 +47,23 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (env.CALLRECORDS_DB) fromEnv.db = env.CALLRECORDS_DB;
   if (env.CALLRECORDS_LOG_LEVEL) fromEnv.logLevel = env.CALLRECORDS_LOG_LEVEL as ConfigInput['logLevel'];
   if (env.CALLRECORDS_PUBLIC_URL) fromEnv.publicUrl = env.CALLRECORDS_PUBLIC_URL;
+  if (env.CALLRECORDS_KEK) fromEnv.kek = env.CALLRECORDS_KEK;
+  if (env.CALLRECORDS_TOKEN_LIFETIME) fromEnv.tokenLifetimeSeconds = Number(env.CALLRECORDS_TOKEN_LIFETIME);
+  if (env.CALLRECORDS_TRUSTED_ISSUERS) {
+    try {
+      fromEnv.trustedIssuers = JSON.parse(env.CALLRECORDS_TRUSTED_ISSUERS) as ConfigInput['trustedIssuers'];
+    } catch {
+      throw new Error('invalid configuration: CALLRECORDS_TRUSTED_ISSUERS must be a JSON array');
+    }
+  }
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const parsed = configSchema.safeParse({ ...fromEnv, ...defined });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${issues}`);
+  }
+  if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined)) {
+    throw new Error('invalid configuration: --tls-cert and --tls-key go together');
   }
   return Object.freeze(parsed.data);
 }

@@ -48,6 +48,8 @@ export interface CallInit {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Send the demo app's bearer token (default true). */
+  auth?: boolean;
 }
 
 /** Any request; `path` is below the server root (e.g. `/v1.0/communications/callRecords`) or an absolute URL. */
@@ -55,7 +57,10 @@ export async function call(server: TestServer, path: string, init: CallInit = {}
   const url = path.startsWith('http') ? path : server.url + path;
   const res = await fetch(url, {
     method: init.method ?? 'GET',
-    headers: init.headers ?? {},
+    headers: {
+      ...(init.auth === false ? {} : { authorization: `Bearer ${server.token}` }),
+      ...(init.headers ?? {}),
+    },
     ...(init.body === undefined ? {} : { body: init.body }),
   });
   const text = await res.text();

@@ -190,6 +190,7 @@ for (const version of VERSIONS) {
         headers: [
           ['Prefer', 'include-unknown-enum-members'],
           ['Prefer', 'omit-values=nulls'],
+          ['Authorization', `Bearer ${server.token}`],
         ],
       });
       assert.equal(res.status, 200);

@@ -2,7 +2,9 @@
 import { buildApp, type App } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type ConfigInput } from '../../src/config/index.js';
+import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { seedDemoTenant } from '../../src/demo/seed.js';
+import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 export interface TestServer {
@@ -10,6 +12,10 @@ export interface TestServer {
   store: Store;
   app: App;
   clock: Clock & { set(ms: number): void };
+  /** A bearer token of the demo app granted CallRecords.Read.All (sent by get() and json()). */
+  token: string;
+  /** Gets a token from the server's token endpoint with a client secret. */
+  tokenFor(clientId: string, secret: string, tenantId?: string): Promise<string>;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   json<T = Record<string, unknown>>(path: string, headers?: Record<string, string>): Promise<T>;
   close(): Promise<void>;
@@ -38,18 +44,40 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
       now,
     });
   }
+  if (!(await store.getTenant(DEMO_TENANT_ID))) {
+    await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso (demo)', createdMs: now });
+  }
   const app = await buildApp(config, { store, clock });
+  await ensureDemoApps(store, app.identity.registry);
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   app.setReady(true);
   const address = app.fastify.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
   const url = `http://127.0.0.1:${address.port}`;
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(url + path, { headers });
+  const tokenFor = async (clientId: string, secret: string, tenantId = DEMO_TENANT_ID) => {
+    const res = await fetch(`${url}/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    });
+    const body = (await res.json()) as { access_token?: string };
+    if (res.status !== 200 || !body.access_token) throw new Error(`token: ${res.status} ${JSON.stringify(body)}`);
+    return body.access_token;
+  };
+  const token = await tokenFor(DEMO_APPS[0].appId, DEMO_APPS[0].secret);
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(url + path, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return {
     url,
     store,
     app,
     clock,
+    token,
+    tokenFor,
     get,
     async json<T>(path: string, headers: Record<string, string> = {}) {
       const res = await get(path, headers);

@@ -1,6 +1,8 @@
 // The Graph surface: /v1.0/* and /beta/*. One route per version parses the OData resource path itself, because
 // keys may be segments or parenthesised and Graph answers unknown segments with its own error.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireRoles, type Authenticator } from '../../auth/authenticate.js';
+import { LOG_FUNCTION_ROLES, RECORD_ROLES } from '../../auth/roles.js';
 import { GraphError } from '../../errors.js';
 import type { GraphVersion } from '../../graph/model/index.js';
 import { parseQueryOptions } from '../../graph/odata/parser.js';
@@ -71,6 +73,7 @@ export interface GraphRoutesOptions {
   deps: GraphDeps;
   /** Absolute base URL override; otherwise taken from the request. */
   publicUrl?: string;
+  auth: Authenticator;
   /** False while the server starts (for example while the demo tenant is being filled). */
   isReady: () => boolean;
 }
@@ -79,14 +82,15 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
   for (const version of ['v1.0', 'beta'] as const) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
+      // Authentication comes before anything else: without a valid token nothing, not even a 404, is answered.
+      const principal = await options.auth.authenticate(request);
       const { path, query } = splitUrl(request.url, version);
       const target = parseResourcePath(path);
       if (!target) throw new GraphError('noResource');
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         throw new GraphError('methodNotAllowed', { headers: { allow: 'GET, HEAD' } });
       }
-      const principal = request.principal;
-      if (!principal) throw new GraphError('invalidAuthenticationToken');
+      requireRoles(principal, target.kind === 'function' ? LOG_FUNCTION_ROLES : RECORD_ROLES);
       const origin = options.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
       const rawOptions = new Map<string, string>();
       for (const [k, v] of query) {

@@ -1,0 +1,48 @@
+// Builds the identity components once, at start-up: keys, token issuer, verifier, client authentication.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/index.js';
+import type { Store } from '../store/index.js';
+import { bearerAuthenticator, type Authenticator } from './authenticate.js';
+import { ClientAuthenticator } from './client-auth.js';
+import { KeyEncryptionKey } from './kek.js';
+import { KeyRing } from './keys.js';
+import { FailureLimiter } from './rate-limit.js';
+import { Registry } from './registry.js';
+import { TokenIssuer } from './tokens.js';
+import { TokenVerifier } from './verify.js';
+
+export interface Identity {
+  keys: KeyRing;
+  issuer: TokenIssuer;
+  verifier: TokenVerifier;
+  clients: ClientAuthenticator;
+  limiter: FailureLimiter;
+  registry: Registry;
+  authenticator: Authenticator;
+}
+
+export async function buildIdentity(config: Config, store: Store, clock: Clock): Promise<Identity> {
+  const kek = KeyEncryptionKey.load({ dbFile: config.db, ...(config.kek ? { fromEnv: config.kek } : {}) });
+  const keys = new KeyRing({
+    store: store.identity,
+    kek,
+    clock,
+    tokenLifetimeSeconds: config.tokenLifetimeSeconds,
+  });
+  await keys.init();
+  const verifier = new TokenVerifier({ keys, clock, trustedIssuers: config.trustedIssuers });
+  return {
+    keys,
+    issuer: new TokenIssuer({ keys, clock, lifetimeSeconds: config.tokenLifetimeSeconds }),
+    verifier,
+    clients: new ClientAuthenticator({ store: store.identity, clock }),
+    limiter: new FailureLimiter({
+      windowMs: config.tokenFailureWindowSeconds * 1000,
+      perClient: config.tokenFailuresPerClient,
+      perAddress: config.tokenFailuresPerAddress,
+      now: () => clock.now(),
+    }),
+    registry: new Registry(store, clock),
+    authenticator: bearerAuthenticator(verifier),
+  };
+}
