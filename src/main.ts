@@ -35,6 +35,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     if (count > 0) log.info({ records: count, tenantId: DEMO_TENANT_ID }, 'demo tenant created');
     await ensureDemoApps(store, app.identity.registry);
   }
+  // Another process (`callrecords keys rotate`) may rotate the signing keys: pick them up.
+  const keyReload = setInterval(() => {
+    app.identity.keys.reload().catch((err: unknown) => log.error({ err }, 'signing key reload failed'));
+  }, 60_000);
+  keyReload.unref();
   app.setReady(true);
   log.info({ url, startupMs: Math.round(performance.now() - started), demo: config.demo }, 'ready');
   if (config.demo) {
@@ -59,6 +64,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const close = () =>
     (closing ??= (async () => {
       app.setReady(false);
+      clearInterval(keyReload);
       await app.fastify.close();
       await store.close();
     })());

@@ -1,5 +1,7 @@
 // Starts a real server on port 0 over a fresh in-memory store, for integration tests over HTTP.
+import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
+import { selfSignedFor } from '../../src/auth/tls.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig, type ConfigInput } from '../../src/config/index.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
@@ -27,6 +29,8 @@ export interface TestServerOptions {
   demoUsers?: number;
   demoDays?: number;
   now?: number;
+  /** Serve https with a self-signed localhost certificate written to this directory. */
+  tlsDir?: string;
 }
 
 export const TEST_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -47,13 +51,14 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   if (!(await store.getTenant(DEMO_TENANT_ID))) {
     await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso (demo)', createdMs: now });
   }
-  const app = await buildApp(config, { store, clock });
+  const tls = o.tlsDir ? await selfSignedFor(path.join(o.tlsDir, 'x.db')) : undefined;
+  const app = await buildApp(config, { store, clock, ...(tls ? { tls } : {}) });
   await ensureDemoApps(store, app.identity.registry);
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   app.setReady(true);
   const address = app.fastify.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = tls ? `https://localhost:${address.port}` : `http://127.0.0.1:${address.port}`;
   const tokenFor = async (clientId: string, secret: string, tenantId = DEMO_TENANT_ID) => {
     const res = await fetch(`${url}/${tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
@@ -65,10 +70,12 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
       }),
     });
     const body = (await res.json()) as { access_token?: string };
-    if (res.status !== 200 || !body.access_token) throw new Error(`token: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 200 || !body.access_token)
+      throw new Error(`token: ${res.status} ${JSON.stringify(body)}`);
     return body.access_token;
   };
-  const token = await tokenFor(DEMO_APPS[0].appId, DEMO_APPS[0].secret);
+  // The test process does not trust a self-signed certificate; such servers are driven from child processes.
+  const token = tls ? '' : await tokenFor(DEMO_APPS[0].appId, DEMO_APPS[0].secret);
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(url + path, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return {

@@ -1,0 +1,48 @@
+// What every management command shares: the --db/--json options, opening the store, printing, exit codes.
+import type { Command } from 'commander';
+import { Registry, RegistryError } from '../auth/registry.js';
+import { systemClock } from '../clock.js';
+import { loadConfig, type Config } from '../config/index.js';
+import { openStore, type Store } from '../store/index.js';
+
+export interface CommonOptions {
+  db?: string;
+  json?: boolean;
+}
+
+export function withCommon(cmd: Command): Command {
+  return cmd
+    .option('--db <file>', 'SQLite database file (env CALLRECORDS_DB)')
+    .option('--json', 'print machine-readable JSON');
+}
+
+export interface Session {
+  config: Config;
+  store: Store;
+  registry: Registry;
+}
+
+/** Opens the store for one command, runs it, closes the store; a RegistryError becomes a message and exit 1. */
+export async function withStore(opts: CommonOptions, run: (s: Session) => Promise<void>): Promise<void> {
+  const config = loadConfig({ db: opts.db, logLevel: 'silent' });
+  const store = await openStore({ db: config.db });
+  try {
+    await run({ config, store, registry: new Registry(store, systemClock) });
+  } catch (err) {
+    if (err instanceof RegistryError) {
+      process.stderr.write(`callrecords: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
+export function print(opts: CommonOptions, json: unknown, human: string): void {
+  process.stdout.write(opts.json ? JSON.stringify(json, null, 2) + '\n' : human + '\n');
+}
+
+/** Collects a repeatable option (`--role A --role B`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

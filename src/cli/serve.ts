@@ -1,0 +1,80 @@
+import { Option, type Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { startServer } from '../main.js';
+import { collect } from './common.js';
+
+interface ServeOpts {
+  host?: string;
+  port?: string;
+  db?: string;
+  demo?: boolean;
+  publicUrl?: string;
+  logLevel?: 'info';
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  trustedIssuer: string[];
+}
+
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the Graph-compatible HTTP server')
+    .option('--host <host>', 'address to listen on (env HOST)')
+    .option('--port <port>', 'port to listen on, 0 for any (env PORT)')
+    .option('--db <file>', "SQLite database file, or ':memory:' (env CALLRECORDS_DB)")
+    .option('--demo', 'create and fill the demo tenant and its apps on an empty database')
+    .option('--public-url <url>', 'absolute base URL for links (env CALLRECORDS_PUBLIC_URL)')
+    .option('--tls', 'serve https with a self-signed localhost certificate kept beside the database')
+    .option('--tls-cert <file>', 'serve https with this certificate (PEM)')
+    .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
+    .option(
+      '--trusted-issuer <issuer=jwksUri>',
+      "accept tokens of an external issuer, e.g. 'https://sts.windows.net/{tenantid}/=https://login.microsoftonline.com/common/discovery/v2.0/keys' (repeatable)",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level (env CALLRECORDS_LOG_LEVEL)').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .action(async (o: ServeOpts) => {
+      const trustedIssuers = o.trustedIssuer.map((t) => {
+        const at = t.lastIndexOf('=');
+        if (at <= 0) throw new Error(`--trusted-issuer takes issuer=jwksUri, got '${t}'`);
+        return { issuer: t.slice(0, at), jwksUri: t.slice(at + 1) };
+      });
+      const config = loadConfig({
+        host: o.host,
+        port: o.port === undefined ? undefined : Number(o.port),
+        db: o.db,
+        demo: o.demo === true,
+        publicUrl: o.publicUrl,
+        logLevel: o.logLevel,
+        tlsSelfSigned: o.tls === true,
+        tlsCert: o.tlsCert,
+        tlsKey: o.tlsKey,
+        ...(trustedIssuers.length ? { trustedIssuers } : {}),
+      });
+      const server = await startServer(config);
+      const stop = (signal: string) => {
+        process.stderr.write(`\n${signal}: shutting down\n`);
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`shutdown failed: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+}
