@@ -7,22 +7,30 @@ import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { buildIdentity, type Identity } from './auth/index.js';
 import { registerIdentityRoutes } from './auth/routes.js';
 import type { TlsMaterial } from './auth/tls.js';
-import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config/index.js';
+import { VirtualClock } from './clock.js';
+import { registerAdminRoutes } from './api/admin/index.js';
+import { DEFAULT_RECORD_DELAY_SECONDS, type Config } from './config/index.js';
 import { GraphError } from './errors.js';
 import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
+import { CallSimulator, RecordDispatcher } from './simulate/index.js';
 import type { Store } from './store/index.js';
 
 export interface AppDeps {
   store: Store;
-  clock?: Clock;
+  /** The server's clock; the admin API can move it. Real time by default. */
+  clock?: VirtualClock;
   tls?: TlsMaterial;
+  /** Where log lines go (default stdout); tests pass a stream to inspect them. */
+  logStream?: { write(line: string): void };
 }
 
 export interface App {
   fastify: FastifyInstance;
+  clock: VirtualClock;
   identity: Identity;
+  /** Delivers simulated call records at their arrival time; started here, stopped when fastify closes. */
+  dispatcher: RecordDispatcher;
   /** Set once the server can serve; /healthz answers 503 before. */
   setReady(ready: boolean): void;
 }
@@ -30,9 +38,27 @@ export interface App {
 /** Credentials never reach a log line: these request parts are redacted. */
 const REDACT = ['req.headers.authorization', 'req.headers.cookie'];
 
+/** Query parameters that may carry credentials; their values are replaced before a URL is logged. */
+const SECRET_PARAMS =
+  /([?&](?:client_secret|client_assertion|access_token|code|assertion|password|refresh_token)=)[^&#]*/gi;
+
+function requestForLog(request: { method: string; url: string; host?: string; ip?: string }) {
+  return {
+    method: request.method,
+    url: request.url.replace(SECRET_PARAMS, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const options = {
-    logger: { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      serializers: { req: requestForLog },
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+    },
     genReqId: genRequestId,
     requestIdHeader: false as const,
     trustProxy: false,
@@ -52,7 +78,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const fastify = (
     deps.tls ? Fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) : Fastify(options)
   ) as FastifyInstance;
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? new VirtualClock();
   const key = await deps.store.setSettingIfAbsent('skiptoken-key', randomBytes(32).toString('base64'));
   const identity = await buildIdentity(config, deps.store, clock);
   let ready = false;
@@ -82,6 +108,29 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     isReady: () => ready,
     ...publicUrl,
   });
+  // Simulated calls' records wait in the store until the (virtual) clock reaches their arrival time.
+  const dispatcher = new RecordDispatcher({
+    clock,
+    pending: deps.store.pending,
+    onError: (err) => fastify.log.error({ err }, 'delivering simulated call records failed'),
+  });
+  dispatcher.start();
+  fastify.addHook('onClose', () => dispatcher.stop());
+  if (config.adminKey) {
+    const simulator = new CallSimulator({
+      clock,
+      pending: deps.store.pending,
+      recordDelaySeconds: config.recordDelaySeconds ?? DEFAULT_RECORD_DELAY_SECONDS,
+      onPending: () => dispatcher.runDue(),
+    });
+    registerAdminRoutes(fastify, {
+      adminKey: config.adminKey,
+      store: deps.store,
+      clock,
+      simulator,
+      onClockChanged: () => dispatcher.runDue(),
+    });
+  }
   fastify.get('/healthz', (_request, reply) =>
     ready
       ? reply.send({ status: 'ok' })
@@ -89,5 +138,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   );
   registerErrorHandling(fastify);
 
-  return { fastify, identity, setReady: (r) => (ready = r) };
+  return { fastify, clock, identity, dispatcher, setReady: (r) => (ready = r) };
 }

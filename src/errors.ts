@@ -24,6 +24,18 @@ export const ERROR_CATALOG = {
     message: 'The $skiptoken is invalid or does not belong to this request.',
     when: 'A `$skiptoken` (or log-function `$skip`) that was modified, expired, or issued for another query.',
   },
+  invalidTimeRange: {
+    status: 400,
+    code: 'BadRequest',
+    message: "The value of 'fromDateTime' must be earlier than the value of 'toDateTime'.",
+    when: 'A telephony log function whose fromDateTime is not before its toDateTime.',
+  },
+  timeRangeTooLong: {
+    status: 406,
+    code: 'NotAcceptable',
+    message: "The time range between 'fromDateTime' and 'toDateTime' can't exceed 90 days.",
+    when: 'A telephony log function asked for more than 90 days (the status Graph was observed to answer).',
+  },
   notFound: {
     status: 404,
     code: 'NotFound',
@@ -61,11 +73,75 @@ export const ERROR_CATALOG = {
     message: 'Access token is empty.',
     when: 'A missing, malformed, expired or otherwise invalid bearer token.',
   },
+  adminUnauthorized: {
+    status: 401,
+    code: 'Unauthorized',
+    message: 'The admin API needs `Authorization: Bearer <admin key>`; the key is missing or wrong.',
+    when: 'An admin API request without the configured admin key.',
+  },
+  tenantNotFound: {
+    status: 404,
+    code: 'NotFound',
+    message: 'The tenant does not exist.',
+    when: 'An admin API request for a tenant that does not exist.',
+  },
+  callNotFound: {
+    status: 404,
+    code: 'NotFound',
+    message: 'The call does not exist or has ended.',
+    when: 'An admin API request for a simulated call that does not exist or was hung up.',
+  },
   forbidden: {
     status: 403,
     code: 'Forbidden',
     message: '',
     when: 'A valid token without a role the route accepts, or a delegated (user) token.',
+  },
+  invalidSubscriptionRequest: {
+    status: 400,
+    code: 'InvalidRequest',
+    message:
+      'Could not process subscription creation payload. Are all property names spelled and camelCased properly?',
+    when: 'A subscription body that is not valid (missing or mistyped property, bad date), or an http notification URL.',
+  },
+  subscriptionNotSupported: {
+    status: 400,
+    code: 'ExtensionError',
+    message:
+      'Operation: Create; Exception: [Status Code: BadRequest; Reason: The subscription request is not supported.]',
+    when: 'A subscription to another resource, for another changeType, with resource data or encryption settings.',
+  },
+  subscriptionExpiration: {
+    status: 400,
+    code: 'ExtensionError',
+    message: 'Subscription expiration can only be 4230 minutes in the future.',
+    when: 'A subscription expirationDateTime in the past or more than 4,230 minutes ahead.',
+  },
+  subscriptionValidationFailed: {
+    status: 400,
+    code: 'ValidationError',
+    message:
+      'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+    when: 'A notification URL that did not answer the validation request with 200, text/plain and the token.',
+  },
+  subscriptionValidationTimeout: {
+    status: 400,
+    code: 'InvalidRequest',
+    message: 'Subscription validation request timed out.',
+    when: 'A notification URL that did not answer the validation request within 10 seconds.',
+  },
+  subscriptionForbidden: {
+    status: 403,
+    code: 'ExtensionError',
+    message:
+      'Operation: Create; Exception: [Status Code: Forbidden; Reason: The request is not authorized for this user or application.]',
+    when: 'A subscription request with a token without CallRecords.Read.All (or a delegated token).',
+  },
+  subscriptionNotFound: {
+    status: 404,
+    code: 'ResourceNotFound',
+    message: 'The object was not found.',
+    when: "An unknown subscription id, or another app's or tenant's subscription.",
   },
   payloadTooLarge: {
     status: 413,
@@ -95,9 +171,17 @@ export const ERROR_CATALOG = {
 
 export type ErrorKey = keyof typeof ERROR_CATALOG;
 
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+
 export interface GraphErrorOptions {
   message?: string;
   target?: string;
+  /** Graph's `error.details`: one entry per problem (e.g. each invalid field). */
+  details?: ErrorDetail[];
   headers?: Record<string, string>;
   cause?: unknown;
 }
@@ -108,6 +192,7 @@ export class GraphError extends Error {
   readonly status: number;
   readonly code: string;
   readonly target: string | undefined;
+  readonly details: ErrorDetail[] | undefined;
   readonly headers: Record<string, string>;
 
   constructor(key: ErrorKey, options: GraphErrorOptions = {}) {
@@ -121,6 +206,7 @@ export class GraphError extends Error {
     this.status = entry.status;
     this.code = entry.code;
     this.target = options.target;
+    this.details = options.details;
     this.headers = options.headers ?? {};
   }
 }

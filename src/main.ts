@@ -1,6 +1,7 @@
 // Process entry for `serve`: config, store, buildApp, listen, demo seeding, graceful shutdown.
 import { buildApp } from './app.js';
-import { systemClock } from './clock.js';
+import { VirtualClock } from './clock.js';
+import { CLOCK_SETTING } from './api/admin/clock.js';
 import { DEMO_TENANT_ID, type Config } from './config/index.js';
 import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
 import { seedDemoTenant } from './demo/seed.js';
@@ -15,10 +16,13 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
   const store = await openStore({ db: config.db });
+  const clock = new VirtualClock();
+  const savedClock = await store.getSetting(CLOCK_SETTING);
+  if (savedClock) clock.restore(JSON.parse(savedClock) as { frozen: boolean; now: number; offsetMs: number });
   let tls: TlsMaterial | undefined;
   if (config.tlsCert && config.tlsKey) tls = tlsFromFiles(config.tlsCert, config.tlsKey);
   else if (config.tlsSelfSigned) tls = await selfSignedFor(config.db);
-  const app = await buildApp(config, { store, clock: systemClock, ...(tls ? { tls } : {}) });
+  const app = await buildApp(config, { store, clock, ...(tls ? { tls } : {}) });
   const log = app.fastify.log;
   await app.fastify.listen({ host: config.host, port: config.port });
   const address = app.fastify.server.address();
@@ -29,7 +33,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       seed: config.demoSeed,
       users: config.demoUsers,
       days: config.demoDays,
-      now: systemClock.now(),
+      now: clock.now(),
       onProgress: (n) => log.debug({ records: n }, 'demo tenant: writing records'),
     });
     if (count > 0) log.info({ records: count, tenantId: DEMO_TENANT_ID }, 'demo tenant created');
@@ -40,6 +44,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app.identity.keys.reload().catch((err: unknown) => log.error({ err }, 'signing key reload failed'));
   }, 60_000);
   keyReload.unref();
+  // Retention: records past the window are deleted in bounded batches, every ten minutes.
+  const purge = async () => {
+    const before = clock.now() - config.retentionDays * 86_400_000;
+    let total = 0;
+    for (let n = config.retentionBatch; n === config.retentionBatch; total += n) {
+      n = await store.documents.purgeOlderThan(undefined, before, config.retentionBatch);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total > 0) log.info({ records: total }, 'retention: purged records');
+  };
+  const retention = setInterval(() => {
+    purge().catch((err: unknown) => log.error({ err }, 'retention purge failed'));
+  }, 600_000);
+  retention.unref();
   app.setReady(true);
   log.info({ url, startupMs: Math.round(performance.now() - started), demo: config.demo }, 'ready');
   if (config.demo) {
@@ -65,6 +83,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     (closing ??= (async () => {
       app.setReady(false);
       clearInterval(keyReload);
+      clearInterval(retention);
       await app.fastify.close();
       await store.close();
     })());

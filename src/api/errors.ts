@@ -1,18 +1,25 @@
 // The one error handler: every failure leaves as a Graph error envelope with the catalog's status and code.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphError, type ErrorKey } from '../errors.js';
+import { GraphError, type ErrorDetail, type ErrorKey } from '../errors.js';
 
 export function graphDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
 }
 
-export function errorBody(request: FastifyRequest, code: string, message: string, target?: string): string {
+export function errorBody(
+  request: FastifyRequest,
+  code: string,
+  message: string,
+  target?: string,
+  details?: ErrorDetail[],
+): string {
   const clientRequestId = request.clientRequestId;
   return JSON.stringify({
     error: {
       code,
       message,
       ...(target === undefined ? {} : { target }),
+      ...(details === undefined ? {} : { details }),
       innerError: {
         date: graphDate(Date.now()),
         'request-id': request.id,
@@ -27,7 +34,7 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
   return reply
     .code(err.status)
     .header('content-type', 'application/json')
-    .send(Buffer.from(errorBody(request, err.code, err.message, err.target)));
+    .send(Buffer.from(errorBody(request, err.code, err.message, err.target, err.details)));
 }
 
 /** Fastify's own 4xx errors (body too large, bad content type, malformed URL) mapped onto the catalog. */

@@ -148,8 +148,10 @@ export class ClientAuthenticator {
     if (String(payload.iss).toLowerCase() !== id || String(payload.sub).toLowerCase() !== id) {
       throw new OAuthError(OAUTH_ERRORS.assertionClaims("The 'iss' and 'sub' claims must be the client id."));
     }
+    // Without a jti an assertion could be replayed until it expires, so one is required.
     const jti = typeof payload.jti === 'string' ? payload.jti : undefined;
-    if (jti && !this.#replay.use(`${app.appId}:${jti}`, (payload.exp ?? 0) * 1000 + 300_000, now)) {
+    if (!jti) throw new OAuthError(OAUTH_ERRORS.assertionClaims("The 'jti' claim is required."));
+    if (!this.#replay.use(`${app.appId}:${jti}`, (payload.exp ?? 0) * 1000 + 300_000, now)) {
       throw new OAuthError(OAUTH_ERRORS.assertionReplay());
     }
   }

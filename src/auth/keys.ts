@@ -75,7 +75,9 @@ export class KeyRing {
       this.#current = { kid: current.kid, privateKey: await importPKCS8(pem, SIGNING_ALG) };
     }
     this.#published = keys.map((k) => JSON.parse(k.public_jwk) as JWK);
-    this.#lastReload = now;
+    // Real time, as reloadForUnknownKid compares: the virtual clock (which may be set anywhere) used to disable the
+    // 5 s throttle when behind real time and every later reload when ahead of it.
+    this.#lastReload = Date.now();
   }
 
   /** Reloads at most every 5 s, when a token names a kid this process does not know. */

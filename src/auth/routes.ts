@@ -1,6 +1,6 @@
 // The identity platform surface: POST /{tenant}/oauth2/v2.0/token, OpenID discovery and keys, and the
 // instance-discovery document MSAL asks for. `common` and `organizations` are served as Microsoft serves them.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/index.js';
 import { credentialsOf, type ClientAuthenticator } from './client-auth.js';
@@ -61,10 +61,19 @@ export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOp
     return segment.toLowerCase();
   };
 
-  app.post<{ Params: { tenant: string } }>('/:tenant/oauth2/v2.0/token', async (request, reply) => {
+  // Fastify's own refusals on this route (unsupported media type, unparsable JSON) answer in the OAuth shape too.
+  const tokenErrors = (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    if ((err.statusCode ?? 500) >= 500) throw err;
+    const missing = new OAuthError(OAUTH_ERRORS.missingParameter('grant_type'));
+    void sendOAuthError(reply, request, missing, o.clock.now());
+  };
+
+  const token = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
     const now = o.clock.now();
-    const form = (request.body ?? {}) as Record<string, string>;
-    const creds = credentialsOf(typeof form === 'object' ? form : {}, request.headers.authorization);
+    // Only a form is read: a JSON body's values need not be strings (a number as client_id used to throw a 500).
+    const isForm = /^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '');
+    const form = (isForm && request.body ? request.body : {}) as Record<string, string>;
+    const creds = credentialsOf(form, request.headers.authorization);
     const wait = o.limiter.retryAfter(creds.clientId, request.ip);
     if (wait > 0) {
       return sendOAuthError(
@@ -75,9 +84,7 @@ export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOp
       );
     }
     try {
-      if (!request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
-        throw new OAuthError(OAUTH_ERRORS.missingParameter('grant_type'));
-      }
+      if (!isForm) throw new OAuthError(OAUTH_ERRORS.missingParameter('grant_type'));
       const grant = form.grant_type;
       if (!grant) throw new OAuthError(OAUTH_ERRORS.missingParameter('grant_type'));
       if (grant !== 'client_credentials') throw new OAuthError(OAUTH_ERRORS.unsupportedGrant(grant));
@@ -104,7 +111,12 @@ export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOp
       o.limiter.recordFailure(creds.clientId, request.ip);
       return sendOAuthError(reply, request, err, now);
     }
-  });
+  };
+  app.post<{ Params: { tenant: string } }>(
+    '/:tenant/oauth2/v2.0/token',
+    { errorHandler: tokenErrors },
+    token,
+  );
 
   const discovery = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
     const segment = request.params.tenant;
@@ -167,9 +179,14 @@ export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOp
   app.get('/common/discovery/instance', (request, reply) => {
     const host = new URL(originOf(request, o.publicUrl)).host;
     const endpoint = (request.query as Record<string, string | undefined>).authorization_endpoint;
-    const tenant = endpoint ? new URL(endpoint, 'https://x').pathname.split('/')[1] : 'common';
+    let tenant: string | undefined;
+    try {
+      tenant = endpoint ? new URL(endpoint, 'https://x').pathname.split('/')[1] : undefined;
+    } catch {
+      tenant = undefined; // an unparsable authorization_endpoint used to be a 500
+    }
     return reply.send({
-      tenant_discovery_endpoint: `${originOf(request, o.publicUrl)}/${tenant ?? 'common'}/v2.0/.well-known/openid-configuration`,
+      tenant_discovery_endpoint: `${originOf(request, o.publicUrl)}/${tenant || 'common'}/v2.0/.well-known/openid-configuration`,
       'api-version': '1.1',
       metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
     });

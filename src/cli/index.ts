@@ -2,6 +2,9 @@
 // The callrecords CLI. Each command is a thin layer over the same config, store and app as the server.
 import { Command } from 'commander';
 import { appCommands } from './app.js';
+import { clockCommand } from './clock.js';
+import { generateCommand } from './generate.js';
+import { transferCommands } from './transfer.js';
 import { keysCommands } from './keys.js';
 import { serveCommand } from './serve.js';
 import { tenantCommands } from './tenant.js';
@@ -19,6 +22,9 @@ tenantCommands(program);
 appCommands(program);
 keysCommands(program);
 tokenCommand(program);
+generateCommand(program);
+transferCommands(program);
+clockCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`callrecords: ${err instanceof Error ? err.message : String(err)}\n`);

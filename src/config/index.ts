@@ -34,7 +34,36 @@ const configSchema = z.object({
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),
   tlsSelfSigned: z.boolean().default(false),
+  /** Bearer key of the admin API (/admin); without one the admin API is off. Demo mode has a published key. */
+  adminKey: z.string().min(16, 'the admin key must have at least 16 characters').optional(),
+  /**
+   * Seconds between the end of a simulated call and its record becoming visible (Graph takes minutes). Defaults to
+   * 900, or 0 in demo mode.
+   */
+  recordDelaySeconds: z.coerce.number().int().min(0).max(604_800).optional(),
+  /** How many records the retention job deletes per transaction. */
+  retentionBatch: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /**
+   * Seconds between a record being written and its change notification being sent (on the virtual clock). Graph
+   * takes minutes; defaults to 300, or 0 in demo mode.
+   */
+  notificationDelaySeconds: z.coerce.number().int().min(0).max(86_400).optional(),
+  /** Dev flag: accept http:// notification URLs on loopback hosts (demo mode does too). */
+  webhookAllowHttp: z.boolean().default(false),
+  /** The validation handshake's budget (Graph: 10 s) and a notification POST's (Graph: 3 s), in ms. */
+  webhookValidationTimeoutMs: z.coerce.number().int().min(1).max(60_000).default(10_000),
+  webhookDeliveryTimeoutMs: z.coerce.number().int().min(1).max(60_000).default(3000),
+  /** How long a notification is retried before it is dropped and `missed` is sent (Graph: about 4 hours). */
+  webhookMaxRetrySeconds: z.coerce.number().int().min(0).max(604_800).default(14_400),
+  /** Webhook requests in flight at once, over all subscriptions (one at a time per subscription). */
+  webhookConcurrency: z.coerce.number().int().min(1).max(1000).default(16),
 });
+
+export const DEMO_ADMIN_KEY = 'callrecords-demo-admin-key';
+/** Arrival delay of simulated call records outside demo mode: "minutes", as on Graph. */
+export const DEFAULT_RECORD_DELAY_SECONDS = 900;
+/** Delay of change notifications outside demo mode: "minutes", as on Graph. */
+export const DEFAULT_NOTIFICATION_DELAY_SECONDS = 300;
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -48,6 +77,12 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (env.CALLRECORDS_LOG_LEVEL) fromEnv.logLevel = env.CALLRECORDS_LOG_LEVEL as ConfigInput['logLevel'];
   if (env.CALLRECORDS_PUBLIC_URL) fromEnv.publicUrl = env.CALLRECORDS_PUBLIC_URL;
   if (env.CALLRECORDS_KEK) fromEnv.kek = env.CALLRECORDS_KEK;
+  if (env.CALLRECORDS_ADMIN_KEY) fromEnv.adminKey = env.CALLRECORDS_ADMIN_KEY;
+  if (env.CALLRECORDS_RECORD_DELAY) fromEnv.recordDelaySeconds = Number(env.CALLRECORDS_RECORD_DELAY);
+  if (env.CALLRECORDS_NOTIFICATION_DELAY)
+    fromEnv.notificationDelaySeconds = Number(env.CALLRECORDS_NOTIFICATION_DELAY);
+  if (env.CALLRECORDS_WEBHOOK_ALLOW_HTTP)
+    fromEnv.webhookAllowHttp = ['1', 'true', 'yes'].includes(env.CALLRECORDS_WEBHOOK_ALLOW_HTTP.toLowerCase());
   if (env.CALLRECORDS_TOKEN_LIFETIME) fromEnv.tokenLifetimeSeconds = Number(env.CALLRECORDS_TOKEN_LIFETIME);
   if (env.CALLRECORDS_TRUSTED_ISSUERS) {
     try {
@@ -65,5 +100,9 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined)) {
     throw new Error('invalid configuration: --tls-cert and --tls-key go together');
   }
-  return Object.freeze(parsed.data);
+  const config = parsed.data;
+  if (config.demo && config.adminKey === undefined) config.adminKey = DEMO_ADMIN_KEY;
+  config.recordDelaySeconds ??= config.demo ? 0 : DEFAULT_RECORD_DELAY_SECONDS;
+  config.notificationDelaySeconds ??= config.demo ? 0 : DEFAULT_NOTIFICATION_DELAY_SECONDS;
+  return Object.freeze(config);
 }

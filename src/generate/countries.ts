@@ -47,7 +47,12 @@ export const COUNTRIES: Readonly<Record<string, Country>> = {
     code: 'GB',
     name: 'United Kingdom',
     cities: ['London', 'Manchester'],
-    landline: (r) => '+44' + r.pick(['20', '161']) + digits(r, 7) + String(r.int(0, 9)),
+    // London 20 + 8 digits, Manchester 161 + 7 (ten national digits); the same draws either way.
+    landline: (r) => {
+      const area = r.pick(['20', '161']);
+      const tail = digits(r, 7) + String(r.int(0, 9));
+      return '+44' + area + tail.slice(0, 10 - area.length);
+    },
     mobile: (r) => '+447' + digits(r, 9),
   },
   FR: {
@@ -61,8 +66,9 @@ export const COUNTRIES: Readonly<Record<string, Country>> = {
     code: 'US',
     name: 'United States',
     cities: ['New York', 'Seattle', 'Chicago'],
-    landline: (r) => '+1' + r.pick(['212', '206', '312', '646']) + digits(r, 7),
-    mobile: (r) => '+1' + r.pick(['917', '425', '773']) + digits(r, 7),
+    // NANP exchange codes start with 2-9.
+    landline: (r) => '+1' + r.pick(['212', '206', '312', '646']) + String(r.int(2, 9)) + digits(r, 6),
+    mobile: (r) => '+1' + r.pick(['917', '425', '773']) + String(r.int(2, 9)) + digits(r, 6),
   },
 };
 

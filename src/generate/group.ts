@@ -234,19 +234,24 @@ export function meeting(d: Draft): Party {
       });
     }
   }
-  // PSTN dial-in attendees through the audio-conferencing bridge [est].
-  if (!townHall && rng.chance(0.06)) {
-    for (let n = rng.int(1, 2); n > 0; n--) {
+  // PSTN dial-in attendees through the audio-conferencing bridge [est]. A planned dial-out (telephony hook) has the
+  // bridge call the numbers instead: the conference is the caller of those legs.
+  const dialOuts = plan.dialOuts ?? 0;
+  if (!townHall && (dialOuts > 0 || rng.chance(0.06))) {
+    for (let n = dialOuts > 0 ? dialOuts : rng.int(1, 2); n > 0; n--) {
       const phone = factory.phone();
       if (!d.addParty(phone)) continue;
       const joinMs = Math.max(plan.startMs + rng.int(1_000, 60_000), plan.slotMs + joinOffsetMs(rng));
       if (joinMs >= endMs - 30_000) continue;
-      d.session(serviceEnd(PSTN_ENDPOINTS.dialIn, pstnSide(rng)), conference, {
+      const bridge = serviceEnd(PSTN_ENDPOINTS.dialIn, pstnSide(rng));
+      const leg = {
         startMs: joinMs,
         endMs: leaveTime(rng, joinMs, endMs),
         failure: null,
         media: d.media({}),
-      });
+      };
+      if (dialOuts > 0) d.session(conference, bridge, leg);
+      else d.session(bridge, conference, leg);
     }
   }
   return organizer.party;

@@ -17,6 +17,12 @@ export { DEFAULTS, resolveOptions } from './options.js';
 export type { GenerateOptions, ResolvedOptions } from './options.js';
 export type { DirectoryUser } from './directory.js';
 
+/** Extension points for other generators (the telephony logs) that add records to the same tenant and calendar. */
+export interface GenerateHooks {
+  /** Extra plans for a local day, built from the same tenant; they are expanded like the day's own plans. */
+  extraPlans?: (tenant: Tenant, day: LocalDay) => Plan[];
+}
+
 /** The people of the tenant's directory (deterministic for the same seed, users, tenantId and time zone). */
 export function buildDirectory(opts: GenerateOptions): DirectoryUser[] {
   return buildTenant(resolveOptions(opts)).people.map((p) => p.user);
@@ -55,7 +61,10 @@ function poorScale(o: ResolvedOptions, tenant: Tenant, series: readonly MeetingS
  *
  * Records share frozen sub-objects (identities, user agents, empty device infos); clone before mutating.
  */
-export function* generateCallRecords(opts: GenerateOptions): Generator<CallRecordDocument> {
+export function* generateCallRecords(
+  opts: GenerateOptions,
+  hooks: GenerateHooks = {},
+): Generator<CallRecordDocument> {
   const o = resolveOptions(opts);
   const tenant = buildTenant(o);
   const series = buildSeries(o, tenant);
@@ -69,8 +78,9 @@ export function* generateCallRecords(opts: GenerateOptions): Generator<CallRecor
   for (let i = 0; i < days.length; i++) {
     const day = days[i]!;
     const townHall = day.weekday === TOWN_HALL.weekday || day.day === fallbackTownHall;
-    const plans = carry.concat(planDay(o, tenant, series, day, townHall));
-    if (carry.length > 0) plans.sort((a, b) => a.startMs - b.startMs || a.seed - b.seed);
+    const extra = hooks.extraPlans?.(tenant, day) ?? [];
+    const plans = carry.concat(planDay(o, tenant, series, day, townHall), extra);
+    if (carry.length > 0 || extra.length > 0) plans.sort((a, b) => a.startMs - b.startMs || a.seed - b.seed);
     const next = days[i + 1];
     const cutoff = next ? next.midnightUtc : Infinity;
     carry = [];

@@ -35,7 +35,12 @@ const P2P_VARIANTS = new Weighted<P2PVariant>([
 /** Fills a P2P record; returns its organizer (the caller, or the PSTN number of an inbound call). */
 export function p2p(d: Draft): Party {
   const { rng, plan, factory } = d;
-  const variant = P2P_VARIANTS.sample(rng);
+  const forced = plan.pstn;
+  const variant: P2PVariant = forced
+    ? forced.direction === 'in'
+      ? 'pstnIn'
+      : 'pstnOut'
+    : P2P_VARIANTS.sample(rng);
   d.take(plan.organizer);
   const a = factory.person(plan.organizer);
   const setupFail = rng.chance(P_SETUP_FAILURE);
@@ -87,7 +92,11 @@ export function p2p(d: Draft): Party {
     case 'pstnIn': {
       const phone = factory.phone();
       d.addParty(phone);
-      const gateway = rng.chance(0.5) ? PSTN_ENDPOINTS.callingPlan : PSTN_ENDPOINTS.directRouting;
+      const gateway = forced
+        ? PSTN_ENDPOINTS[forced.gateway]
+        : rng.chance(0.5)
+          ? PSTN_ENDPOINTS.callingPlan
+          : PSTN_ENDPOINTS.directRouting;
       callee = serviceEnd(gateway, pstnSide(rng));
       if (variant === 'pstnIn') {
         [caller, callee] = [callee, caller];

@@ -60,7 +60,7 @@ function client(c: LegContext, party: Party, device: DeviceProfile, plan: Addres
 }
 
 /** External address plans (guests' homes and companies), built per record from the record PRNG. */
-function externalPlan(rng: Rng): AddressPlan {
+export function externalPlan(rng: Rng): AddressPlan {
   const corporate = rng.chance(0.5);
   const home: [number, number, number] = corporate
     ? [172, rng.int(16, 31), rng.int(0, 255)]

@@ -29,6 +29,10 @@ export interface Plan {
   slotMs: number;
   lengthMinutes: number;
   series: MeetingSeries | null;
+  /** Telephony hook (src/generate/telephony): a P2P PSTN call with this direction and PSTN connectivity. */
+  pstn?: { direction: 'in' | 'out'; gateway: 'callingPlan' | 'directRouting' };
+  /** Telephony hook: a meeting whose audio-conferencing bridge dials out to this many phone numbers. */
+  dialOuts?: number;
 }
 
 // Share of all records [est, realism §4: P2P 40-60 %]: P2P 55 %, meetings 34 % (≈15 points from recurring series),

@@ -104,7 +104,7 @@ export function clientCodec(rng: Rng, d: DeviceProfile): AudioCodec {
   return TEAMS_CODECS.sample(rng);
 }
 
-const TOKENS = [
+export const TOKENS = [
   'NoSound',
   'OtherNoSound',
   'Echo',

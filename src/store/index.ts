@@ -4,6 +4,12 @@ import type { Store } from './types.js';
 
 export type * from './types.js';
 export type * from './identity-store.js';
+export type * from './document-store.js';
+export type * from './log-store.js';
+export type * from './pending-store.js';
+export type * from './subscription-store.js';
+export type * from './notification-queue.js';
+export type { LogRows } from './log-rows.js';
 
 /** Opens the embedded store (SQLite) and applies migrations. */
 export async function openStore(options: { db: string }): Promise<Store> {

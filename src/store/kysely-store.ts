@@ -1,7 +1,12 @@
 // The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts (and postgres.ts).
 import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
+import { KyselyDocumentStore, type DocumentStore } from './document-store.js';
 import { KyselyIdentityStore, type IdentityStore } from './identity-store.js';
+import { KyselyLogStore, type LogStore } from './log-store.js';
+import { KyselyPendingStore, type PendingStore } from './pending-store.js';
+import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notification-queue.js';
+import { KyselySubscriptionStore, type SubscriptionStore } from './subscription-store.js';
 import { migrateToLatest } from './migrate.js';
 import { toRows } from './rows.js';
 import type { Database } from './schema.js';
@@ -41,11 +46,23 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #onClose: (() => void) | undefined;
   readonly identity: IdentityStore;
+  readonly documents: DocumentStore;
+  readonly logs: LogStore;
+  readonly pending: PendingStore;
+  readonly subscriptions: SubscriptionStore;
+  readonly notifications: NotificationQueue;
 
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
     this.#onClose = options.onClose;
     this.identity = new KyselyIdentityStore(options.db);
+    this.documents = new KyselyDocumentStore(options.db);
+    this.logs = new KyselyLogStore(options.db);
+    this.subscriptions = new KyselySubscriptionStore(options.db);
+    this.notifications = new KyselyNotificationQueue(options.db);
+    this.pending = new KyselyPendingStore(options.db, (trx, tenantId, docs) =>
+      this.#upsertIn(trx, tenantId, docs),
+    );
   }
 
   async migrate(): Promise<void> {
@@ -75,6 +92,14 @@ export class KyselyStore implements Store {
     return (await this.getSetting(key)) ?? value;
   }
 
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.#db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
   async createTenant(t: TenantInfo): Promise<void> {
     await this.#db
       .insertInto('tenants')
@@ -100,6 +125,16 @@ export class KyselyStore implements Store {
         'call_segments',
         'call_sessions',
         'call_records',
+        'pstn_calls',
+        'direct_routing_calls',
+        'sms_logs',
+        'pstn_blocked_users',
+        'pending_records',
+        'notification_outbox',
+        'notification_queue',
+        'notification_seen',
+        'webhook_deliveries',
+        'subscriptions',
       ] as const) {
         await trx.deleteFrom(table).where('tenant_id', '=', id).execute();
       }
@@ -348,63 +383,81 @@ export class KyselyStore implements Store {
   async upsertCallRecords(tenantId: string, docs: Iterable<CallRecordDocument>): Promise<UpsertOutcome[]> {
     const list = [...docs];
     if (list.length === 0) return [];
-    return this.#db.transaction().execute(async (trx) => {
-      const ids = [...new Set(list.map((d) => d.id))];
-      const versions = new Map<string, number>();
-      for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-        const existing = await trx
-          .selectFrom('call_records')
-          .select(['id', 'version'])
-          .where('tenant_id', '=', tenantId)
-          .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
-          .execute();
-        for (const e of existing) versions.set(e.id, Number(e.version));
+    return this.#db.transaction().execute((trx) => this.#upsertIn(trx, tenantId, list));
+  }
+
+  /** The body of upsertCallRecords, inside a caller's transaction (also used by the pending-record dispatcher). */
+  async #upsertIn(
+    trx: Transaction<Database>,
+    tenantId: string,
+    list: CallRecordDocument[],
+  ): Promise<UpsertOutcome[]> {
+    const ids = [...new Set(list.map((d) => d.id))];
+    const versions = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+      const existing = await trx
+        .selectFrom('call_records')
+        .select(['id', 'version'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+        .execute();
+      for (const e of existing) versions.set(e.id, Number(e.version));
+    }
+    const outcomes: UpsertOutcome[] = [];
+    const fresh: ReturnType<typeof toRows>[] = [];
+    const replaced: string[] = [];
+    for (const doc of list) {
+      const current = versions.get(doc.id);
+      if (current !== undefined && doc.version <= current) {
+        outcomes.push('ignored');
+        continue;
       }
-      const outcomes: UpsertOutcome[] = [];
-      const fresh: ReturnType<typeof toRows>[] = [];
-      const replaced: string[] = [];
-      for (const doc of list) {
-        const current = versions.get(doc.id);
-        if (current !== undefined && doc.version <= current) {
-          outcomes.push('ignored');
-          continue;
-        }
-        if (current !== undefined) replaced.push(doc.id);
-        // A later copy of the same id in this batch replaces an earlier one.
-        const earlier = fresh.findIndex((r) => r.record.id === doc.id);
-        if (earlier >= 0) fresh.splice(earlier, 1);
-        outcomes.push(current === undefined ? 'created' : 'updated');
-        versions.set(doc.id, doc.version);
-        fresh.push(toRows(tenantId, doc));
-      }
-      if (replaced.length > 0) await this.#deleteRecords(trx, tenantId, replaced);
-      await insertChunked(
-        trx,
-        'call_records',
-        fresh.map((r) => r.record),
-      );
-      await insertChunked(
-        trx,
-        'call_sessions',
-        fresh.flatMap((r) => r.sessions),
-      );
-      await insertChunked(
-        trx,
-        'call_segments',
-        fresh.flatMap((r) => r.segments),
-      );
-      await insertChunked(
-        trx,
-        'call_participants',
-        fresh.flatMap((r) => r.participants),
-      );
-      await insertChunked(
-        trx,
-        'participant_index',
-        fresh.flatMap((r) => r.participantIndex),
-      );
-      return outcomes;
-    });
+      if (current !== undefined) replaced.push(doc.id);
+      // A later copy of the same id in this batch replaces an earlier one.
+      const earlier = fresh.findIndex((r) => r.record.id === doc.id);
+      if (earlier >= 0) fresh.splice(earlier, 1);
+      outcomes.push(current === undefined ? 'created' : 'updated');
+      versions.set(doc.id, doc.version);
+      fresh.push(toRows(tenantId, doc));
+    }
+    if (replaced.length > 0) await this.#deleteRecords(trx, tenantId, replaced);
+    await insertChunked(
+      trx,
+      'call_records',
+      fresh.map((r) => r.record),
+    );
+    await insertChunked(
+      trx,
+      'call_sessions',
+      fresh.flatMap((r) => r.sessions),
+    );
+    await insertChunked(
+      trx,
+      'call_segments',
+      fresh.flatMap((r) => r.segments),
+    );
+    await insertChunked(
+      trx,
+      'call_participants',
+      fresh.flatMap((r) => r.participants),
+    );
+    await insertChunked(
+      trx,
+      'participant_index',
+      fresh.flatMap((r) => r.participantIndex),
+    );
+    // The change-notification outbox row commits (or not) with the record itself (src/notify/README.md).
+    const existed = new Set(replaced);
+    await writeOutbox(
+      trx,
+      tenantId,
+      fresh.map((r) => ({
+        recordId: r.record.id,
+        version: r.record.version,
+        change: existed.has(r.record.id) ? 'updated' : 'created',
+      })),
+    );
+    return outcomes;
   }
 
   async #deleteRecords(trx: Transaction<Database>, tenantId: string, ids: string[]): Promise<void> {

@@ -1,10 +1,16 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m001 from './migrations/001_call_records.js';
 import * as m002 from './migrations/002_identity.js';
+import * as m003 from './migrations/003_log_rows.js';
+import * as m004 from './migrations/004_pending_records.js';
+import * as m005 from './migrations/005_notifications.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_call_records': m001,
   '002_identity': m002,
+  '003_log_rows': m003,
+  '004_pending_records': m004,
+  '005_notifications': m005,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

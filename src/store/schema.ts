@@ -1,5 +1,6 @@
 // Table types for Kysely. Every key starts with the tenant id; times are epoch milliseconds; bodies are the
 // canonical Graph JSON of the entity's own properties (navigation properties are rows of their own).
+import type { NotifyTables } from './notify-schema.js';
 
 export interface TenantsTable {
   id: string;
@@ -110,7 +111,47 @@ export interface SigningKeysTable {
   retired_ms: number | null;
 }
 
-export interface Database {
+/**
+ * One table per telephony log (migration 003). `id` is the row's unique key within the tenant (the row id for PSTN
+ * and Direct Routing calls, the SMS's row id, the remediation id of a block action); `time_ms` is the time the
+ * functions range over (call start, SMS sent, block or unblock) and with `id` the stable page order; `body` is the
+ * row's canonical beta-shape JSON (the superset of the v1.0 shape).
+ */
+export interface LogTable {
+  tenant_id: string;
+  id: string;
+  time_ms: number;
+  body: string;
+}
+
+/**
+ * PSTN calls also keep the columns the dial-out report groups and sums: the four grouping columns hold '' for a
+ * missing value (so keyset comparisons never meet NULL), money is in millionths (sums are exact in SQL).
+ */
+export interface PstnCallsTable extends LogTable {
+  call_type: string;
+  user_id: string;
+  usage_country_code: string;
+  destination_context: string;
+  currency: string;
+  user_principal_name: string | null;
+  user_display_name: string | null;
+  duration_s: number;
+  charge_micros: number;
+  connection_charge_micros: number;
+}
+
+/** Simulated call records waiting for their arrival time (migration 004); body is the whole CallRecordDocument. */
+export interface PendingRecordsTable {
+  tenant_id: string;
+  id: string;
+  version: number;
+  due_ms: number;
+  created_ms: number;
+  body: string;
+}
+
+export interface Database extends NotifyTables {
   apps: AppsTable;
   app_secrets: AppSecretsTable;
   app_certificates: AppCertificatesTable;
@@ -122,4 +163,9 @@ export interface Database {
   call_segments: CallSegmentsTable;
   call_participants: CallParticipantsTable;
   participant_index: ParticipantIndexTable;
+  pstn_calls: PstnCallsTable;
+  direct_routing_calls: LogTable;
+  sms_logs: LogTable;
+  pstn_blocked_users: LogTable;
+  pending_records: PendingRecordsTable;
 }

@@ -1,6 +1,11 @@
 // The store's domain interface. API handlers and the generator talk to this, never to SQL.
 import type { CallRecordDocument } from '../graph/model/index.js';
+import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
+import type { LogStore } from './log-store.js';
+import type { PendingStore } from './pending-store.js';
+import type { NotificationQueue } from './notification-queue.js';
+import type { SubscriptionStore } from './subscription-store.js';
 
 /** Conditions of a call record list query, produced from a validated $filter. */
 export interface RecordQuery {
@@ -49,12 +54,23 @@ export interface TenantInfo {
 export interface Store {
   /** App registrations, credentials and signing keys. */
   readonly identity: IdentityStore;
+  /** Whole call-record documents: export, delete, retention purge. */
+  readonly documents: DocumentStore;
+  /** The telephony logs (PSTN, Direct Routing, SMS, blocked users) read by the log functions. */
+  readonly logs: LogStore;
+  /** Simulated call records waiting for their arrival time. */
+  readonly pending: PendingStore;
+  /** Change-notification subscriptions, their lifecycle and the log of webhook attempts. */
+  readonly subscriptions: SubscriptionStore;
+  /** The outbox written with each record version, and the per-subscription delivery queue. */
+  readonly notifications: NotificationQueue;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSettingIfAbsent(key: string, value: string): Promise<string>;
+  setSetting(key: string, value: string): Promise<void>;
 
   createTenant(t: TenantInfo): Promise<void>;
   getTenant(id: string): Promise<TenantInfo | undefined>;

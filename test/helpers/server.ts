@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
 import { selfSignedFor } from '../../src/auth/tls.js';
-import type { Clock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/clock.js';
 import { loadConfig, type ConfigInput } from '../../src/config/index.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { seedDemoTenant } from '../../src/demo/seed.js';
@@ -13,7 +13,7 @@ export interface TestServer {
   url: string;
   store: Store;
   app: App;
-  clock: Clock & { set(ms: number): void };
+  clock: VirtualClock;
   /** A bearer token of the demo app granted CallRecords.Read.All (sent by get() and json()). */
   token: string;
   /** Gets a token from the server's token endpoint with a client secret. */
@@ -38,8 +38,11 @@ export const TEST_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 export async function startTestServer(o: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ db: ':memory:', port: 0, logLevel: 'silent', ...o.config }, {});
   const store = await openStore({ db: config.db });
-  let now = o.now ?? TEST_NOW;
-  const clock = { now: () => now, set: (ms: number) => (now = ms) };
+  const now = o.now ?? TEST_NOW;
+  // Tests run on a frozen virtual clock: time moves only when a test moves it.
+  const clock = new VirtualClock();
+  clock.freeze();
+  clock.set(now);
   if ((o.demoUsers ?? 0) > 0) {
     await seedDemoTenant(store, {
       seed: config.demoSeed,

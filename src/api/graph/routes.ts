@@ -9,6 +9,7 @@ import { parseQueryOptions } from '../../graph/odata/parser.js';
 import { parseResourcePath, type ResourcePath } from '../../graph/path/index.js';
 import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
+import * as functions from './functions.js';
 import type { GraphContext, GraphDeps, GraphResult } from './context.js';
 import * as records from './records.js';
 
@@ -47,9 +48,7 @@ function dispatch(ctx: GraphContext, target: ResourcePath): Promise<GraphResult>
     case 'organizer':
       return children.getOrganizer(ctx, target.recordId);
     case 'function':
-      throw new GraphError('unknownSegment', {
-        message: `Resource not found for the segment '${target.name}'.`,
-      });
+      return functions.callLogFunction(ctx, target.name, target.rawParameters);
   }
 }
 

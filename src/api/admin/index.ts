@@ -1,0 +1,51 @@
+// The admin API (outside the Graph surface): pushing records, importing NDJSON, the virtual clock, the call
+// simulator. Off unless an admin key is configured; every route needs `Authorization: Bearer <admin key>`.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { VirtualClock } from '../../clock.js';
+import { GraphError } from '../../errors.js';
+import type { CallSimulator } from '../../simulate/index.js';
+import type { Store } from '../../store/index.js';
+import { registerCallRoutes } from './calls.js';
+import { registerClockRoutes } from './clock.js';
+import { registerRecordRoutes } from './records.js';
+
+export interface AdminOptions {
+  adminKey: string;
+  store: Store;
+  clock: VirtualClock;
+  /** Called after records were written (e.g. to wake the notification dispatcher). */
+  onRecordsWritten?: () => void;
+  /** The call simulator behind /admin/tenants/{id}/calls (routes absent without one). */
+  simulator?: CallSimulator;
+  /** Awaited after the virtual clock moved, before answering (e.g. to deliver records that became due). */
+  onClockChanged?: () => Promise<unknown>;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export function registerAdminRoutes(app: FastifyInstance, o: AdminOptions): void {
+  const expected = digest(o.adminKey);
+  void app.register(
+    (admin, _opts, done) => {
+      admin.addHook('onRequest', (request, _reply, next) => {
+        const m = request.headers.authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+        // Both sides are hashed first so the comparison takes the same time whatever the length.
+        if (!m || !timingSafeEqual(digest(m[1]!), expected)) {
+          next(
+            new GraphError('adminUnauthorized', {
+              headers: { 'www-authenticate': 'Bearer realm="callrecords-admin"' },
+            }),
+          );
+          return;
+        }
+        next();
+      });
+      registerRecordRoutes(admin, o);
+      registerClockRoutes(admin, o.clock, o.store, o.onClockChanged);
+      if (o.simulator) registerCallRoutes(admin, { store: o.store, clock: o.clock, simulator: o.simulator });
+      done();
+    },
+    { prefix: '/admin' },
+  );
+}

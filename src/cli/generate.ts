@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { generateCallRecords } from '../generate/index.js';
+import { classifyAudioStream } from '../generate/index.js';
+import type { CallRecordDocument } from '../graph/model/index.js';
+import { print, withCommon, withStore, type CommonOptions } from './common.js';
+import { progress } from './progress.js';
+
+/** Tenant shapes: defaults for users and call volume (flags override them). */
+export const PROFILES = {
+  'small-office': { users: 25, callsPerUserPerDay: 1.2 },
+  enterprise: { users: 2000, callsPerUserPerDay: 1.5 },
+  'contact-center': { users: 150, callsPerUserPerDay: 6 },
+} as const;
+type Profile = keyof typeof PROFILES;
+
+interface GenerateOpts extends CommonOptions {
+  tenant: string;
+  users?: string;
+  days: string;
+  seed: string;
+  until?: string;
+  profile: Profile;
+  poorStreamRate?: string;
+  callsPerUserPerDay?: string;
+  timeZone?: string;
+}
+
+const BATCH = 500;
+
+function stats(
+  doc: CallRecordDocument,
+  acc: { sessions: number; streams: number; audio: number; poor: number },
+) {
+  acc.sessions += doc.sessions.length;
+  for (const s of doc.sessions) {
+    for (const g of s.segments) {
+      for (const m of g.media) {
+        acc.streams += m.streams.length;
+        if (m.label !== 'main-audio') continue;
+        for (const st of m.streams) {
+          const c = classifyAudioStream(st);
+          if (c === 'unclassified') continue;
+          acc.audio += 1;
+          if (c === 'poor') acc.poor += 1;
+        }
+      }
+    }
+  }
+}
+
+export function generateCommand(program: Command): void {
+  withCommon(
+    program.command('generate').description('Generate a realistic tenant of call records into the database'),
+  )
+    .requiredOption('--tenant <tenantId>', 'tenant id (created when it does not exist)')
+    .option('--profile <profile>', `tenant shape: ${Object.keys(PROFILES).join(', ')}`, 'enterprise')
+    .option('--users <n>', 'people in the directory (default: from the profile)')
+    .option('--days <n>', 'days of calls', '30')
+    .option('--seed <n>', 'random seed: the same seed and flags give the same data', '1')
+    .option('--until <dateTime>', 'end of the period (default: now)')
+    .option('--poor-stream-rate <rate>', 'audio poor stream rate to reach (CQD classification)', '0.03')
+    .option('--calls-per-user-per-day <n>', 'records per person per working day (default: from the profile)')
+    .option('--time-zone <zone>', 'IANA time zone for working hours', 'Europe/Amsterdam')
+    .action((o: GenerateOpts) =>
+      withStore(o, async ({ store }) => {
+        const profile = PROFILES[o.profile];
+        if (!profile) throw new Error(`unknown profile '${o.profile}' (${Object.keys(PROFILES).join(', ')})`);
+        const tenantId = o.tenant.toLowerCase();
+        const until = o.until ? new Date(o.until) : new Date();
+        if (Number.isNaN(until.getTime())) throw new Error(`--until: '${o.until}' is not a date-time`);
+        const options = {
+          tenantId,
+          seed: Number(o.seed),
+          users: o.users ? Number(o.users) : profile.users,
+          days: Number(o.days),
+          until,
+          timeZone: o.timeZone ?? 'Europe/Amsterdam',
+          poorStreamRate: Number(o.poorStreamRate ?? 0.03),
+          callsPerUserPerDay: o.callsPerUserPerDay
+            ? Number(o.callsPerUserPerDay)
+            : profile.callsPerUserPerDay,
+        };
+        if (!(await store.getTenant(tenantId))) {
+          await store.createTenant({
+            id: tenantId,
+            displayName: `Generated (${o.profile})`,
+            createdMs: Date.now(),
+          });
+        }
+        const started = performance.now();
+        const expected = Math.round(
+          options.users * options.callsPerUserPerDay * options.days * (5 / 7) * 1.05,
+        );
+        const bar = progress('records', expected);
+        const acc = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0 };
+        let batch: CallRecordDocument[] = [];
+        for (const doc of generateCallRecords(options)) {
+          batch.push(doc);
+          acc.records += 1;
+          stats(doc, acc);
+          if (batch.length === BATCH) {
+            await store.upsertCallRecords(tenantId, batch);
+            batch = [];
+            bar.update(acc.records);
+          }
+        }
+        if (batch.length > 0) await store.upsertCallRecords(tenantId, batch);
+        bar.update(acc.records);
+        bar.finish();
+        const seconds = (performance.now() - started) / 1000;
+        const summary = {
+          tenantId,
+          profile: o.profile,
+          records: acc.records,
+          sessions: acc.sessions,
+          streams: acc.streams,
+          poorStreamRate: acc.audio ? Number((acc.poor / acc.audio).toFixed(4)) : 0,
+          poorStreamRateTarget: options.poorStreamRate,
+          seconds: Number(seconds.toFixed(2)),
+          recordsPerSecond: Math.round(acc.records / seconds),
+        };
+        print(
+          o,
+          summary,
+          [
+            `tenant ${tenantId} (${o.profile}): ${acc.records} records, ${acc.sessions} sessions, ${acc.streams} streams`,
+            `audio poor stream rate ${(summary.poorStreamRate * 100).toFixed(2)}% (target ${(options.poorStreamRate * 100).toFixed(2)}%)`,
+            `${summary.seconds}s, ${summary.recordsPerSecond} records/s`,
+          ].join('\n'),
+        );
+      }),
+    );
+}

@@ -1,0 +1,47 @@
+// Progress for long work: a bar with rate and ETA on a terminal, a plain line every few seconds otherwise.
+export interface Progress {
+  update(done: number): void;
+  finish(): void;
+}
+
+export function progress(
+  label: string,
+  total: number | undefined,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
+  const started = performance.now();
+  let last = 0;
+  let lastDone = 0;
+  const tty = stream.isTTY === true;
+  const line = (done: number) => {
+    const secs = (performance.now() - started) / 1000;
+    const rate = secs > 0 ? done / secs : 0;
+    const known = total !== undefined && total > 0;
+    const pct = known ? Math.min(1, done / total) : undefined;
+    const eta = known && rate > 0 ? Math.max(0, (total - done) / rate) : undefined;
+    const parts = [
+      label,
+      `${done.toLocaleString('en-US')}${known ? ` / ~${total.toLocaleString('en-US')}` : ''}`,
+      `${Math.round(rate).toLocaleString('en-US')}/s`,
+      ...(eta === undefined ? [] : [`ETA ${Math.ceil(eta)}s`]),
+    ];
+    if (tty && pct !== undefined) {
+      const width = 24;
+      const fill = Math.round(pct * width);
+      return `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${Math.round(pct * 100)}% ${parts.join('  ')}`;
+    }
+    return parts.join('  ');
+  };
+  return {
+    update(done) {
+      lastDone = done;
+      const now = performance.now();
+      if (now - last < (tty ? 100 : 2000)) return;
+      last = now;
+      stream.write(tty ? `\r${line(done)}\u001b[K` : `${line(done)}\n`);
+    },
+    finish() {
+      stream.write(tty ? `\r${line(lastDone)}\u001b[K\n` : `${line(lastDone)}\n`);
+    },
+  };
+}

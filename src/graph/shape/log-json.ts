@@ -1,0 +1,163 @@
+// JSON text of the telephony log rows, per version: every declared property of the row type (and no other), in
+// the order Graph's documentation examples show, with currency amounts written with their scale (`0.00`, `12.83`)
+// as Graph's Edm.Decimal serializer does. The beta shape is the superset; v1.0 drops the beta-only properties.
+import { allProperties, NS, type GraphVersion } from '../model/index.js';
+
+/** Property order of the documentation examples; declared properties not listed follow in declared order. */
+const EXAMPLE_ORDER: Readonly<Record<string, readonly string[]>> = {
+  [`${NS}.pstnCallLogRow`]: [
+    'id',
+    'callId',
+    'userId',
+    'userPrincipalName',
+    'userDisplayName',
+    'startDateTime',
+    'endDateTime',
+    'duration',
+    'charge',
+    'callType',
+    'currency',
+    'calleeNumber',
+    'usageCountryCode',
+    'tenantCountryCode',
+    'connectionCharge',
+    'callerNumber',
+    'destinationContext',
+    'destinationName',
+    'conferenceId',
+    'licenseCapability',
+    'inventoryType',
+    'operator',
+    'callDurationSource',
+  ],
+  [`${NS}.directRoutingLogRow`]: [
+    'id',
+    'correlationId',
+    'userId',
+    'userPrincipalName',
+    'userDisplayName',
+    'startDateTime',
+    'inviteDateTime',
+    'failureDateTime',
+    'endDateTime',
+    'duration',
+    'callType',
+    'successfulCall',
+    'callerNumber',
+    'calleeNumber',
+    'mediaPathLocation',
+    'signalingLocation',
+    'finalSipCode',
+    'callEndSubReason',
+    'finalSipCodePhrase',
+    'trunkFullyQualifiedDomainName',
+    'mediaBypassEnabled',
+  ],
+  [`${NS}.smsLogRow`]: [
+    'smsId',
+    'userId',
+    'userPrincipalName',
+    'userDisplayName',
+    'userCountryCode',
+    'tenantCountryCode',
+    'sourceNumber',
+    'destinationNumber',
+    'sentDateTime',
+    'callCharge',
+    'currency',
+    'smsType',
+    'destinationContext',
+    'destinationName',
+    'otherPartyCountryCode',
+    'licenseCapability',
+    'smsUnits',
+  ],
+  [`${NS}.pstnBlockedUsersLogRow`]: [
+    'userId',
+    'userPrincipalName',
+    'userDisplayName',
+    'blockDateTime',
+    'userTelephoneNumber',
+    'userBlockMode',
+    'blockReason',
+    'remediationId',
+  ],
+  [`${NS}.pstnOnlineMeetingDialoutReport`]: [
+    'userId',
+    'userPrincipalName',
+    'userDisplayName',
+    'usageLocation',
+    'destinationContext',
+    'currency',
+    'totalCalls',
+    'totalCallCharge',
+    'totalCallSeconds',
+  ],
+};
+
+/** A currency amount as Graph writes an Edm.Decimal with scale 2: `0.00`, `1.5` -> `1.50`, `0.0125` kept. */
+export function decimalText(value: number): string {
+  const fixed = value.toFixed(2);
+  return Number(fixed) === value ? fixed : String(value);
+}
+
+interface Column {
+  name: string;
+  key: string;
+  decimal: boolean;
+}
+
+const plans = new Map<string, Column[]>();
+
+function columns(version: GraphVersion, typeName: string): Column[] {
+  const cacheKey = `${version} ${typeName}`;
+  let plan = plans.get(cacheKey);
+  if (plan) return plan;
+  const declared = allProperties(version, typeName);
+  const order = EXAMPLE_ORDER[typeName] ?? [];
+  const rank = (name: string) => {
+    const i = order.indexOf(name);
+    return i < 0 ? order.length : i;
+  };
+  plan = declared
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p.name) - rank(b.p.name) || a.i - b.i)
+    .map(({ p }) => ({ name: p.name, key: JSON.stringify(p.name), decimal: p.type === 'Edm.Decimal' }));
+  plans.set(cacheKey, plan);
+  return plan;
+}
+
+/** The row as JSON text in `version`'s shape. Missing properties are written as null (or left out). */
+export function logRowText(
+  version: GraphVersion,
+  typeName: string,
+  row: Readonly<Record<string, unknown>>,
+  omitNulls = false,
+): string {
+  let out = '{';
+  for (const c of columns(version, typeName)) {
+    const v = row[c.name];
+    if ((v === null || v === undefined) && omitNulls) continue;
+    if (out.length > 1) out += ',';
+    out +=
+      c.key +
+      ':' +
+      (v === null || v === undefined
+        ? 'null'
+        : c.decimal && typeof v === 'number'
+          ? decimalText(v)
+          : JSON.stringify(v));
+  }
+  return out + '}';
+}
+
+/** Stored (beta-shape) row text as `version` serves it. Beta without omit-values=nulls is the stored text itself. */
+export function servedLogRowText(
+  version: GraphVersion,
+  typeName: string,
+  stored: string,
+  omitNulls: boolean,
+): string {
+  if (version === 'beta' && !omitNulls) return stored;
+  return logRowText(version, typeName, JSON.parse(stored) as Record<string, unknown>, omitNulls);
+}

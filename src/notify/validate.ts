@@ -1,0 +1,47 @@
+// The validation handshake Graph performs before it creates a subscription (or accepts a new notificationUrl):
+// a POST to `notificationUrl?validationToken=…` that must be answered 200, text/plain, with the decoded token.
+import { randomUUID } from 'node:crypto';
+import { GraphError } from '../errors.js';
+import { post, type HttpOutcome } from './http.js';
+
+/** Graph's tokens read like this one, spaces and colons included, so receivers must decode the query properly. */
+export function newValidationToken(): string {
+  return `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+}
+
+export function validationUrl(url: string, token: string): string {
+  const u = new URL(url);
+  u.searchParams.append('validationToken', token);
+  return u.toString();
+}
+
+export interface Handshake {
+  outcome: HttpOutcome;
+  /** Undefined when the endpoint answered as required. */
+  error?: GraphError;
+}
+
+export async function handshake(url: string, timeoutMs: number): Promise<Handshake> {
+  const token = newValidationToken();
+  const outcome = await post(validationUrl(url, token), {
+    body: '',
+    contentType: 'text/plain; charset=utf-8',
+    timeoutMs,
+    readBody: true,
+  });
+  if (outcome.timedOut) return { outcome, error: new GraphError('subscriptionValidationTimeout') };
+  const textPlain = outcome.contentType?.toLowerCase().startsWith('text/plain') ?? false;
+  if (outcome.status !== 200 || !textPlain) {
+    return { outcome, error: new GraphError('subscriptionValidationFailed') };
+  }
+  if (outcome.body !== token) {
+    return {
+      outcome,
+      error: new GraphError('subscriptionValidationFailed', {
+        message:
+          'Subscription validation request failed. Response must exactly match validationToken query parameter.',
+      }),
+    };
+  }
+  return { outcome };
+}

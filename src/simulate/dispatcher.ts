@@ -1,0 +1,69 @@
+// Moves pending call records into the store once the server's (virtual) clock reaches their arrival time. It
+// checks on a timer (unref'd, so it never keeps the process alive) and whenever told to (`runDue`: after a hang-up,
+// after the clock was moved). Runs never overlap; `stop` waits for the one in flight.
+import type { Clock } from '../clock.js';
+import type { DeliveredRecord, PendingStore } from '../store/index.js';
+
+export interface DispatcherOptions {
+  clock: Clock;
+  pending: PendingStore;
+  /** Real milliseconds between checks of a running clock (default 1000). */
+  intervalMs?: number;
+  /** Records moved per transaction (default 100). */
+  batch?: number;
+  /** Called after records were delivered (e.g. to wake the change-notification dispatcher). */
+  onDelivered?: (records: DeliveredRecord[]) => void;
+  onError?: (err: unknown) => void;
+}
+
+export class RecordDispatcher {
+  readonly #o: DispatcherOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> = Promise.resolve(0);
+  /** Earliest due time known; undefined when nothing is pending, null when not read yet. */
+  #nextDue: number | undefined | null = null;
+  #stopped = false;
+
+  constructor(o: DispatcherOptions) {
+    this.#o = o;
+  }
+
+  start(): void {
+    if (this.#timer || this.#stopped) return;
+    this.#timer = setInterval(() => {
+      if (this.#nextDue === undefined || (this.#nextDue !== null && this.#nextDue > this.#o.clock.now()))
+        return;
+      this.runDue().catch((err: unknown) => this.#o.onError?.(err));
+    }, this.#o.intervalMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  /** Delivers every record due now; resolves with how many were delivered. */
+  runDue(): Promise<number> {
+    const run = this.#running.catch(() => 0).then(() => this.#deliver());
+    this.#running = run;
+    return run;
+  }
+
+  async #deliver(): Promise<number> {
+    if (this.#stopped) return 0;
+    const batch = this.#o.batch ?? 100;
+    let total = 0;
+    for (;;) {
+      const delivered = await this.#o.pending.deliverDue(this.#o.clock.now(), batch);
+      total += delivered.length;
+      if (delivered.length > 0) this.#o.onDelivered?.(delivered);
+      if (delivered.length < batch || this.#stopped) break;
+    }
+    this.#nextDue = await this.#o.pending.nextDueMs();
+    return total;
+  }
+
+  /** Stops the timer and waits for a run in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running.catch(() => 0);
+  }
+}
