@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { generateCallRecords } from '../generate/index.js';
 import { classifyAudioStream } from '../generate/index.js';
+import { emptyRows, generateCallData, type TelephonyRows } from '../generate/telephony/index.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import { print, withCommon, withStore, type CommonOptions } from './common.js';
 import { progress } from './progress.js';
@@ -23,6 +23,9 @@ interface GenerateOpts extends CommonOptions {
   poorStreamRate?: string;
   callsPerUserPerDay?: string;
   timeZone?: string;
+  pstn: boolean;
+  directRouting: boolean;
+  sms: boolean;
 }
 
 const BATCH = 500;
@@ -61,6 +64,9 @@ export function generateCommand(program: Command): void {
     .option('--poor-stream-rate <rate>', 'audio poor stream rate to reach (CQD classification)', '0.03')
     .option('--calls-per-user-per-day <n>', 'records per person per working day (default: from the profile)')
     .option('--time-zone <zone>', 'IANA time zone for working hours', 'Europe/Amsterdam')
+    .option('--no-pstn', 'leave out PSTN call logs (and the blocked-users log)')
+    .option('--no-direct-routing', 'leave out Direct Routing call logs')
+    .option('--no-sms', 'leave out SMS logs')
     .action((o: GenerateOpts) =>
       withStore(o, async ({ store }) => {
         const profile = PROFILES[o.profile];
@@ -92,19 +98,37 @@ export function generateCommand(program: Command): void {
           options.users * options.callsPerUserPerDay * options.days * (5 / 7) * 1.05,
         );
         const bar = progress('records', expected);
-        const acc = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0 };
+        const acc = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0, logRows: 0 };
         let batch: CallRecordDocument[] = [];
-        for (const doc of generateCallRecords(options)) {
-          batch.push(doc);
+        let logs: TelephonyRows = emptyRows();
+        const flush = async () => {
+          await store.upsertCallRecords(tenantId, batch);
+          await store.logs.insert(tenantId, logs);
+          batch = [];
+          logs = emptyRows();
+        };
+        for (const { record, logs: rows } of generateCallData(options)) {
+          if (o.pstn) logs.pstnCalls.push(...rows.pstnCalls);
+          if (o.pstn) logs.blockedUsers.push(...rows.blockedUsers);
+          if (o.directRouting) logs.directRoutingCalls.push(...rows.directRoutingCalls);
+          if (o.sms) logs.sms.push(...rows.sms);
+          if (!record) continue;
+          batch.push(record);
           acc.records += 1;
-          stats(doc, acc);
+          stats(record, acc);
           if (batch.length === BATCH) {
-            await store.upsertCallRecords(tenantId, batch);
-            batch = [];
+            acc.logRows +=
+              logs.pstnCalls.length +
+              logs.blockedUsers.length +
+              logs.directRoutingCalls.length +
+              logs.sms.length;
+            await flush();
             bar.update(acc.records);
           }
         }
-        if (batch.length > 0) await store.upsertCallRecords(tenantId, batch);
+        acc.logRows +=
+          logs.pstnCalls.length + logs.blockedUsers.length + logs.directRoutingCalls.length + logs.sms.length;
+        await flush();
         bar.update(acc.records);
         bar.finish();
         const seconds = (performance.now() - started) / 1000;
@@ -114,6 +138,7 @@ export function generateCommand(program: Command): void {
           records: acc.records,
           sessions: acc.sessions,
           streams: acc.streams,
+          logRows: acc.logRows,
           poorStreamRate: acc.audio ? Number((acc.poor / acc.audio).toFixed(4)) : 0,
           poorStreamRateTarget: options.poorStreamRate,
           seconds: Number(seconds.toFixed(2)),
@@ -123,7 +148,7 @@ export function generateCommand(program: Command): void {
           o,
           summary,
           [
-            `tenant ${tenantId} (${o.profile}): ${acc.records} records, ${acc.sessions} sessions, ${acc.streams} streams`,
+            `tenant ${tenantId} (${o.profile}): ${acc.records} records, ${acc.sessions} sessions, ${acc.streams} streams, ${acc.logRows} log rows`,
             `audio poor stream rate ${(summary.poorStreamRate * 100).toFixed(2)}% (target ${(options.poorStreamRate * 100).toFixed(2)}%)`,
             `${summary.seconds}s, ${summary.recordsPerSecond} records/s`,
           ].join('\n'),

@@ -7,6 +7,7 @@ import { generateCommand } from './generate.js';
 import { transferCommands } from './transfer.js';
 import { keysCommands } from './keys.js';
 import { serveCommand } from './serve.js';
+import { subscriptionCommands } from './subscription.js';
 import { tenantCommands } from './tenant.js';
 import { tokenCommand } from './token.js';
 
@@ -25,6 +26,7 @@ tokenCommand(program);
 generateCommand(program);
 transferCommands(program);
 clockCommand(program);
+subscriptionCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`callrecords: ${err instanceof Error ? err.message : String(err)}\n`);

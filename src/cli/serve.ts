@@ -14,6 +14,7 @@ interface ServeOpts {
   tlsCert?: string;
   tlsKey?: string;
   trustedIssuer: string[];
+  webhookAllowHttp?: boolean;
 }
 
 export function serveCommand(program: Command): void {
@@ -28,6 +29,10 @@ export function serveCommand(program: Command): void {
     .option('--tls', 'serve https with a self-signed localhost certificate kept beside the database')
     .option('--tls-cert <file>', 'serve https with this certificate (PEM)')
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
+    .option(
+      '--webhook-allow-http',
+      'dev: accept http:// notification URLs on loopback hosts (env CALLRECORDS_WEBHOOK_ALLOW_HTTP=1)',
+    )
     .option(
       '--trusted-issuer <issuer=jwksUri>',
       "accept tokens of an external issuer, e.g. 'https://sts.windows.net/{tenantid}/=https://login.microsoftonline.com/common/discovery/v2.0/keys' (repeatable)",
@@ -61,6 +66,7 @@ export function serveCommand(program: Command): void {
         tlsSelfSigned: o.tls === true,
         tlsCert: o.tlsCert,
         tlsKey: o.tlsKey,
+        ...(o.webhookAllowHttp ? { webhookAllowHttp: true } : {}),
         ...(trustedIssuers.length ? { trustedIssuers } : {}),
       });
       const server = await startServer(config);

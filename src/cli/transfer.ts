@@ -3,8 +3,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import type { CallRecordDocument } from '../graph/model/index.js';
-import { IngestError, normalizeCallRecord } from '../graph/ingest/normalize.js';
+import { LOG_ROW_TYPES, type LogRowKind } from '../graph/ingest/normalize.js';
+import { importLines } from '../ingest/import-lines.js';
 import type { RecordKey } from '../store/index.js';
 import { print, withCommon, withStore, type CommonOptions } from './common.js';
 import { progress } from './progress.js';
@@ -52,17 +52,39 @@ export function transferCommands(program: Command): void {
           bar?.update(count);
           after = page.next;
         } while (after);
+        // Then the log rows, each with its @odata.type so that import knows its log.
+        for (const kind of Object.keys(LOG_ROW_TYPES) as LogRowKind[]) {
+          const prefix = `{"@odata.type":"#${LOG_ROW_TYPES[kind]}",`;
+          let key: { timeMs: number; id: string } | undefined;
+          for (;;) {
+            const rows = await store.logs.list(tenantId, kind, {
+              fromMs: sinceMs ?? -8.64e15,
+              toMs: untilMs ?? 8.64e15,
+              ...(key ? { after: key } : {}),
+              limit: 1000,
+            });
+            for (const r of rows) {
+              if (!out.write(prefix + r.body.slice(1) + '\n')) await once(out, 'drain');
+            }
+            count += rows.length;
+            if (rows.length < 1000) break;
+            const last = rows[rows.length - 1]!;
+            key = { timeMs: last.timeMs, id: last.id };
+          }
+        }
         if (o.out) {
           out.end();
           await once(out, 'finish');
           bar?.finish();
-          print(o, { tenantId, records: count, file: o.out }, `exported ${count} records to ${o.out}`);
+          print(o, { tenantId, lines: count, file: o.out }, `exported ${count} lines to ${o.out}`);
         }
       }),
     );
 
   withCommon(
-    program.command('import').description('Read NDJSON call records into a tenant (created when missing)'),
+    program
+      .command('import')
+      .description('Read NDJSON call records and log rows into a tenant (created when missing)'),
   )
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .argument('<file>', "NDJSON file, or '-' for stdin")
@@ -73,36 +95,18 @@ export function transferCommands(program: Command): void {
           await store.createTenant({ id: tenantId, displayName: 'Imported', createdMs: Date.now() });
         }
         const input = file === '-' ? process.stdin : createReadStream(file);
-        const bar = progress('imported', undefined);
-        const summary = { created: 0, updated: 0, ignored: 0, rejected: 0, errors: [] as string[] };
-        let batch: CallRecordDocument[] = [];
-        let line = 0;
-        const flush = async () => {
-          for (const outcome of await store.upsertCallRecords(tenantId, batch)) summary[outcome] += 1;
-          batch = [];
-          bar.update(line);
-        };
-        for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-          line += 1;
-          if (text.trim() === '') continue;
-          try {
-            batch.push(normalizeCallRecord(JSON.parse(text)));
-          } catch (err) {
-            if (!(err instanceof IngestError) && !(err instanceof SyntaxError)) throw err;
-            summary.rejected += 1;
-            if (summary.errors.length < 100) summary.errors.push(`line ${line}: ${err.message}`);
-          }
-          if (batch.length >= PAGE) await flush();
-        }
-        await flush();
+        const bar = progress('lines', undefined);
+        const s = await importLines(store, tenantId, createInterface({ input, crlfDelay: Infinity }), {
+          onProgress: (n) => bar.update(n),
+        });
         bar.finish();
         print(
           o,
-          { tenantId, ...summary },
-          `${summary.created} created, ${summary.updated} updated, ${summary.ignored} ignored, ${summary.rejected} rejected` +
-            (summary.errors.length ? `\n${summary.errors.join('\n')}` : ''),
+          { tenantId, ...s },
+          `${s.created} created, ${s.updated} updated, ${s.ignored} ignored, ${s.logRows} log rows, ${s.rejected} rejected` +
+            s.errors.map((e) => `\nline ${e.line}: ${e.message}`).join(''),
         );
-        if (summary.rejected > 0) process.exitCode = 1;
+        if (s.rejected > 0) process.exitCode = 1;
       }),
     );
 }

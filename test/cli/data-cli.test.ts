@@ -82,9 +82,10 @@ test('the same seed and flags give a byte-identical export; export(import(export
 
   const imported = await cli('import', '--db', path.join(dir, 'd.db'), '--tenant', TENANT, e1, '--json');
   assert.equal(imported.code, 0, imported.stderr);
-  const summary = JSON.parse(imported.stdout) as { created: number; rejected: number };
+  const summary = JSON.parse(imported.stdout) as { created: number; logRows: number; rejected: number };
   assert.equal(summary.rejected, 0);
-  assert.equal(summary.created, first.toString().trim().split('\n').length);
+  assert.ok(summary.logRows > 0, 'the export carries telephony log rows after the records');
+  assert.equal(summary.created + summary.logRows, first.toString().trim().split('\n').length);
   const again = await cli('export', '--db', path.join(dir, 'd.db'), '--tenant', TENANT);
   assert.ok(Buffer.from(again.stdout).equals(first), 'round trip is exact');
 
@@ -97,10 +98,18 @@ test('the same seed and flags give a byte-identical export; export(import(export
     '--since',
     '2026-11-18T00:00:00Z',
   );
-  const starts = window.stdout
+  const lines = window.stdout
     .trim()
     .split('\n')
-    .map((l) => (JSON.parse(l) as { startDateTime: string }).startDateTime);
+    .map((l) => JSON.parse(l) as Record<string, string>);
+  const starts = lines.filter((l) => !l['@odata.type']).map((l) => l.startDateTime!);
+  const logTimes = lines
+    .filter((l) => l['@odata.type'])
+    .map((l) => l.startDateTime ?? l.sentDateTime ?? l.blockDateTime);
+  assert.ok(
+    logTimes.length > 0 && logTimes.every((t) => t! >= '2026-11-18T00:00:00'),
+    'log rows in the window too',
+  );
   assert.ok(starts.length > 0 && starts.every((s) => s >= '2026-11-18T00:00:00'));
 });
 

@@ -7,24 +7,16 @@ import { z } from 'zod';
 import { GraphError, badRequest } from '../../errors.js';
 import type { CallRecordDocument } from '../../graph/model/index.js';
 import { IngestError, normalizeCallRecord } from '../../graph/ingest/normalize.js';
+import { importLines } from '../../ingest/import-lines.js';
 import type { AdminOptions } from './index.js';
 
 type TenantParams = { Params: { tenantId: string } };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const IMPORT_BATCH = 200;
-const MAX_LINE = 16 * 1024 * 1024;
 const tenantBody = z.object({
   id: z.string().regex(GUID).optional(),
   displayName: z.string().min(1).max(256),
 });
-
-function ingestError(err: IngestError, line?: number): GraphError {
-  return badRequest(
-    `${line === undefined ? '' : `Line ${line}: `}the call record is invalid: ${err.message}`,
-    err,
-  );
-}
 
 export function registerRecordRoutes(app: FastifyInstance, o: AdminOptions): void {
   const store = o.store;
@@ -106,49 +98,7 @@ export function registerRecordRoutes(app: FastifyInstance, o: AdminOptions): voi
     if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function') {
       throw new GraphError('unsupportedMediaType', { message: 'Send the records as application/x-ndjson.' });
     }
-    const summary = {
-      created: 0,
-      updated: 0,
-      ignored: 0,
-      rejected: 0,
-      lines: 0,
-      errors: [] as { line: number; message: string }[],
-    };
-    let batch: CallRecordDocument[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      for (const outcome of await store.upsertCallRecords(tenantId, batch)) summary[outcome] += 1;
-      batch = [];
-    };
-    const reject = (line: number, message: string) => {
-      summary.rejected += 1;
-      if (summary.errors.length < 1000) summary.errors.push({ line, message });
-    };
-    const lines = createInterface({ input: body, crlfDelay: Infinity });
-    for await (const text of lines) {
-      summary.lines += 1;
-      if (text.trim() === '') continue;
-      if (text.length > MAX_LINE) {
-        reject(summary.lines, 'line too long');
-        continue;
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        reject(summary.lines, 'not valid JSON');
-        continue;
-      }
-      try {
-        batch.push(normalizeCallRecord(value));
-      } catch (err) {
-        if (!(err instanceof IngestError)) throw err;
-        reject(summary.lines, ingestError(err).message);
-        continue;
-      }
-      if (batch.length >= IMPORT_BATCH) await flush();
-    }
-    await flush();
+    const summary = await importLines(store, tenantId, createInterface({ input: body, crlfDelay: Infinity }));
     if (summary.created + summary.updated > 0) o.onRecordsWritten?.();
     return summary;
   });

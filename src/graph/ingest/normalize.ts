@@ -12,7 +12,6 @@ import {
   type PropertyDef,
 } from '../model/index.js';
 
-const VERSION: GraphVersion = 'v1.0';
 const DATE_TIME =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,7})?(Z|[+-]\d\d:\d\d)$/;
 const DURATION = /^-?P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
@@ -42,6 +41,11 @@ const NAVIGATION: Record<string, Record<string, { type: string; collection: bool
 
 class Walker {
   readonly errors: string[] = [];
+  readonly #version: GraphVersion;
+
+  constructor(version: GraphVersion) {
+    this.#version = version;
+  }
 
   fail(path: string, message: string): undefined {
     if (this.errors.length < 100) this.errors.push(`${path}: ${message}`);
@@ -55,8 +59,8 @@ class Walker {
     const tag = value['@odata.type'];
     if (tag !== undefined) {
       const name = typeof tag === 'string' && tag.startsWith('#') ? tag.slice(1) : undefined;
-      const known = name !== undefined && MODELS[VERSION].types[name]?.kind !== undefined;
-      if (!name || !known || !isSubtypeOf(VERSION, name, declared)) {
+      const known = name !== undefined && MODELS[this.#version].types[name]?.kind !== undefined;
+      if (!name || !known || !isSubtypeOf(this.#version, name, declared)) {
         return this.fail(
           `${path}['@odata.type']`,
           `${JSON.stringify(tag)} is not ${declared} or a type derived from it`,
@@ -64,10 +68,10 @@ class Walker {
       }
       typeName = name;
     }
-    const type = structuredType(VERSION, typeName);
+    const type = structuredType(this.#version, typeName);
     if (type.abstract)
       return this.fail(path, `${typeName} is abstract: '@odata.type' must name a derived type`);
-    const props = new Map(allProperties(VERSION, typeName).map((p) => [p.name, p]));
+    const props = new Map(allProperties(this.#version, typeName).map((p) => [p.name, p]));
     const nav = NAVIGATION[typeName] ?? {};
     const out: Obj = {};
     if (tag !== undefined) out['@odata.type'] = tag;
@@ -106,7 +110,7 @@ class Walker {
   defaultFor(p: PropertyDef): unknown {
     if (p.collection) return [];
     if (p.nullable) return null;
-    const t = MODELS[VERSION].types[p.type];
+    const t = MODELS[this.#version].types[p.type];
     if (t?.kind === 'enum' && t.members.some((m) => m.name === 'unknown')) return 'unknown';
     return undefined;
   }
@@ -128,7 +132,7 @@ class Walker {
       const fill = this.defaultFor(p);
       return fill === undefined ? this.fail(path, 'must not be null') : fill;
     }
-    const t = MODELS[VERSION].types[p.type];
+    const t = MODELS[this.#version].types[p.type];
     if (t?.kind === 'enum') {
       if (typeof v === 'string' && t.members.some((m) => m.name === v)) return v;
       return this.fail(path, `must be one of ${t.members.map((m) => m.name).join(', ')}`);
@@ -169,7 +173,7 @@ function uniqueIds(items: unknown[], path: string, w: Walker): void {
 
 /** Validates and normalizes one call record; throws IngestError listing every problem found. */
 export function normalizeCallRecord(input: unknown): CallRecordDocument {
-  const w = new Walker();
+  const w = new Walker('v1.0');
   const doc = w.object(input, `${NS}.callRecord`, '$', 0);
   if (doc) {
     if (typeof doc.id !== 'string' || doc.id.length === 0 || doc.id.length > 200) {
@@ -189,4 +193,32 @@ export function normalizeCallRecord(input: unknown): CallRecordDocument {
   }
   if (w.errors.length > 0 || !doc) throw new IngestError(w.errors.length ? w.errors : ['$: invalid']);
   return doc as unknown as CallRecordDocument;
+}
+
+/** The telephony logs and their row types (beta shapes, a superset of v1.0's). */
+export const LOG_ROW_TYPES = {
+  pstnCalls: `${NS}.pstnCallLogRow`,
+  directRoutingCalls: `${NS}.directRoutingLogRow`,
+  sms: `${NS}.smsLogRow`,
+  blockedUsers: `${NS}.pstnBlockedUsersLogRow`,
+} as const;
+export type LogRowKind = keyof typeof LOG_ROW_TYPES;
+
+/** The log a line belongs to, from its `@odata.type`; undefined for a call record (or an unknown type). */
+export function logKindOf(value: unknown): LogRowKind | undefined {
+  const tag = isObj(value) ? value['@odata.type'] : undefined;
+  if (typeof tag !== 'string') return undefined;
+  return (Object.keys(LOG_ROW_TYPES) as LogRowKind[]).find((k) => `#${LOG_ROW_TYPES[k]}` === tag);
+}
+
+/** Validates and completes one log row of `kind`; the returned row carries no `@odata.type`. */
+export function normalizeLogRow(kind: LogRowKind, input: unknown): Record<string, unknown> {
+  const w = new Walker('beta');
+  const row = w.object(input, LOG_ROW_TYPES[kind], '$', 0);
+  if (row && (typeof row.id !== 'string' || row.id === '') && kind !== 'blockedUsers') {
+    w.fail('$.id', 'must be a non-empty string');
+  }
+  if (w.errors.length > 0 || !row) throw new IngestError(w.errors.length ? w.errors : ['$: invalid']);
+  delete row['@odata.type'];
+  return row;
 }
