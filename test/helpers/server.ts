@@ -31,6 +31,8 @@ export interface TestServerOptions {
   now?: number;
   /** Serve https with a self-signed localhost certificate written to this directory. */
   tlsDir?: string;
+  /** Receives every log line (set a logLevel in `config` to see them). */
+  logStream?: { write(line: string): void };
 }
 
 export const TEST_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -55,7 +57,12 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso (demo)', createdMs: now });
   }
   const tls = o.tlsDir ? await selfSignedFor(path.join(o.tlsDir, 'x.db')) : undefined;
-  const app = await buildApp(config, { store, clock, ...(tls ? { tls } : {}) });
+  const app = await buildApp(config, {
+    store,
+    clock,
+    ...(tls ? { tls } : {}),
+    ...(o.logStream ? { logStream: o.logStream } : {}),
+  });
   await ensureDemoApps(store, app.identity.registry);
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   app.setReady(true);
