@@ -9,11 +9,17 @@ import { registerIdentityRoutes } from './auth/routes.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { VirtualClock } from './clock.js';
 import { registerAdminRoutes } from './api/admin/index.js';
-import { DEFAULT_RECORD_DELAY_SECONDS, type Config } from './config/index.js';
+import {
+  DEFAULT_NOTIFICATION_DELAY_SECONDS,
+  DEFAULT_RECORD_DELAY_SECONDS,
+  type Config,
+} from './config/index.js';
 import { GraphError } from './errors.js';
 import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
+import { Notifier, SubscriptionService } from './notify/index.js';
+import { buildResilience, type Resilience } from './resilience/index.js';
 import type { Store } from './store/index.js';
 
 export interface AppDeps {
@@ -31,6 +37,10 @@ export interface App {
   identity: Identity;
   /** Delivers simulated call records at their arrival time; started here, stopped when fastify closes. */
   dispatcher: RecordDispatcher;
+  /** Delivers change notifications from the store's outbox; started here, stopped when fastify closes. */
+  notifier: Notifier;
+  /** Throttling, fault injection and Retry-After compliance (issue 8). */
+  resilience: Resilience;
   /** Set once the server can serve; /healthz answers 503 before. */
   setReady(ready: boolean): void;
 }
@@ -79,6 +89,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     deps.tls ? Fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) : Fastify(options)
   ) as FastifyInstance;
   const clock = deps.clock ?? new VirtualClock();
+  const resilience = buildResilience(
+    {
+      throttling: config.throttling ?? (config.demo ? 'off' : 'graph'),
+      rateLimitHeaders: config.rateLimitHeaders,
+      faults: config.faults,
+      faultSeed: config.faultSeed,
+    },
+    clock,
+  );
   const key = await deps.store.setSettingIfAbsent('skiptoken-key', randomBytes(32).toString('base64'));
   const identity = await buildIdentity(config, deps.store, clock);
   let ready = false;
@@ -96,7 +115,30 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     limiter: identity.limiter,
     ...publicUrl,
   });
+  // Change notifications: the store writes an outbox row with each new record version; the notifier delivers them.
+  const notifier = new Notifier({
+    store: deps.store,
+    clock,
+    log: fastify.log,
+    delayMs: (config.notificationDelaySeconds ?? DEFAULT_NOTIFICATION_DELAY_SECONDS) * 1000,
+    deliveryTimeoutMs: config.webhookDeliveryTimeoutMs,
+    maxRetryMs: config.webhookMaxRetrySeconds * 1000,
+    concurrency: config.webhookConcurrency,
+    deliveryFault: (d) => resilience.faults.forDelivery(d),
+  });
+  const subscriptions = new SubscriptionService({
+    store: deps.store,
+    clock,
+    log: fastify.log,
+    metrics: notifier.metrics,
+    allowHttpLoopback: config.demo || config.webhookAllowHttp,
+    validationTimeoutMs: config.webhookValidationTimeoutMs,
+    onChange: () => notifier.kick(),
+  });
+  notifier.start();
+  fastify.addHook('onClose', () => notifier.stop());
   registerGraphRoutes(fastify, {
+    subscriptions,
     deps: {
       store: deps.store,
       clock,
@@ -106,12 +148,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
     auth: identity.authenticator,
     isReady: () => ready,
+    resilience,
     ...publicUrl,
   });
   // Simulated calls' records wait in the store until the (virtual) clock reaches their arrival time.
   const dispatcher = new RecordDispatcher({
     clock,
     pending: deps.store.pending,
+    onDelivered: () => notifier.kick(),
     onError: (err) => fastify.log.error({ err }, 'delivering simulated call records failed'),
   });
   dispatcher.start();
@@ -128,7 +172,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       store: deps.store,
       clock,
       simulator,
-      onClockChanged: () => dispatcher.runDue(),
+      resilience,
+      onRecordsWritten: () => notifier.kick(),
+      onClockChanged: async () => {
+        await dispatcher.runDue();
+        notifier.kick();
+      },
     });
   }
   fastify.get('/healthz', (_request, reply) =>
@@ -138,5 +187,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   );
   registerErrorHandling(fastify);
 
-  return { fastify, clock, identity, dispatcher, setReady: (r) => (ready = r) };
+  return { fastify, clock, identity, dispatcher, notifier, resilience, setReady: (r) => (ready = r) };
 }

@@ -70,7 +70,9 @@ export class VirtualClock implements Clock {
 
 /** Parses an ISO-8601 duration such as PT2H, P1D, -PT30M or P1DT2H3M4.5S into milliseconds. */
 export function parseDuration(text: string): number | undefined {
-  const m = /^(-)?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text.trim());
+  const m = /^(-)?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+    text.trim(),
+  );
   if (!m || text.trim().endsWith('T') || /^-?P$/.test(text.trim())) return undefined;
   const [, neg, w, d, h, min, s] = m;
   const ms =

@@ -117,14 +117,14 @@ export const ERROR_CATALOG = {
     message: 'Subscription expiration can only be 4230 minutes in the future.',
     when: 'A subscription expirationDateTime in the past or more than 4,230 minutes ahead.',
   },
-  subscriptionValidationFailed: {
+  webhookValidationFailed: {
     status: 400,
     code: 'ValidationError',
     message:
       'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
     when: 'A notification URL that did not answer the validation request with 200, text/plain and the token.',
   },
-  subscriptionValidationTimeout: {
+  webhookValidationTimeout: {
     status: 400,
     code: 'InvalidRequest',
     message: 'Subscription validation request timed out.',
@@ -166,6 +166,48 @@ export const ERROR_CATALOG = {
     code: 'ServiceUnavailable',
     message: 'The service is starting or shutting down.',
     when: 'The server is not ready (start-up or shutdown).',
+  },
+  throttled: {
+    status: 429,
+    code: 'TooManyRequests',
+    message: 'Too many requests. Retry after the number of seconds in the Retry-After header.',
+    when: 'A Graph throttling budget is spent (`--throttling`), or an injected 429 fault.',
+  },
+  faultInternal: {
+    status: 500,
+    code: 'InternalServerError',
+    message: 'An internal server error occurred. (Injected fault.)',
+    when: 'An injected 500 fault (`/admin/faults`); the response carries `x-callrecords-fault`.',
+  },
+  faultBadGateway: {
+    status: 502,
+    code: 'BadGateway',
+    message: 'The gateway did not receive a valid response. (Injected fault.)',
+    when: 'An injected 502 fault.',
+  },
+  faultUnavailable: {
+    status: 503,
+    code: 'ServiceUnavailable',
+    message: 'The service is temporarily unavailable. (Injected fault.)',
+    when: 'An injected 503 fault.',
+  },
+  faultGatewayTimeout: {
+    status: 504,
+    code: 'GatewayTimeout',
+    message: 'The gateway timed out. (Injected fault.)',
+    when: 'An injected 504 fault.',
+  },
+  faultInsufficientStorage: {
+    status: 507,
+    code: 'InsufficientStorage',
+    message: 'The service does not have enough storage to complete the request. (Injected fault.)',
+    when: 'An injected 507 fault.',
+  },
+  faultNotFound: {
+    status: 404,
+    code: 'NotFound',
+    message: 'The fault rule does not exist.',
+    when: 'DELETE /admin/faults/{id} with an unknown rule id.',
   },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -7,6 +7,7 @@ import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
 import { seedDemoTenant } from './demo/seed.js';
 import { selfSignedFor, tlsFromFiles, type TlsMaterial } from './auth/tls.js';
 import { openStore } from './store/index.js';
+import { faultBanner } from './resilience/index.js';
 
 export interface RunningServer {
   url: string;
@@ -60,6 +61,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   retention.unref();
   app.setReady(true);
   log.info({ url, startupMs: Math.round(performance.now() - started), demo: config.demo }, 'ready');
+  // Injected faults are never silently on: the active rules are printed at start-up.
+  const banner = faultBanner(app.resilience.faults.list());
+  if (banner) process.stderr.write(`${banner}\n`);
   if (config.demo) {
     process.stderr.write(
       [

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { appCommands } from './app.js';
 import { clockCommand } from './clock.js';
+import { faultsCommands } from './faults.js';
 import { generateCommand } from './generate.js';
 import { transferCommands } from './transfer.js';
 import { keysCommands } from './keys.js';
@@ -27,6 +28,7 @@ generateCommand(program);
 transferCommands(program);
 clockCommand(program);
 subscriptionCommands(program);
+faultsCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`callrecords: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, readFaults } from '../config/index.js';
 import { startServer } from '../main.js';
 import { collect } from './common.js';
 
@@ -15,6 +15,10 @@ interface ServeOpts {
   tlsKey?: string;
   trustedIssuer: string[];
   webhookAllowHttp?: boolean;
+  throttling?: string;
+  rateLimitHeaders?: boolean;
+  faults?: string;
+  faultSeed?: string;
 }
 
 export function serveCommand(program: Command): void {
@@ -33,6 +37,13 @@ export function serveCommand(program: Command): void {
       '--webhook-allow-http',
       'dev: accept http:// notification URLs on loopback hosts (env CALLRECORDS_WEBHOOK_ALLOW_HTTP=1)',
     )
+    .option(
+      '--throttling <off|graph|file>',
+      "Graph throttling: 'graph' (spec §2.8), a JSON budget file, or 'off' (default graph; demo: off) (env CALLRECORDS_THROTTLING)",
+    )
+    .option('--rate-limit-headers', 'send RateLimit-* headers (env CALLRECORDS_RATE_LIMIT_HEADERS=1)')
+    .option('--faults <file>', 'fault injection rules, a JSON file (env CALLRECORDS_FAULTS: JSON or a file)')
+    .option('--fault-seed <n>', 'seed of probabilistic faults (env CALLRECORDS_FAULT_SEED; default 1)')
     .option(
       '--trusted-issuer <issuer=jwksUri>',
       "accept tokens of an external issuer, e.g. 'https://sts.windows.net/{tenantid}/=https://login.microsoftonline.com/common/discovery/v2.0/keys' (repeatable)",
@@ -67,6 +78,10 @@ export function serveCommand(program: Command): void {
         tlsCert: o.tlsCert,
         tlsKey: o.tlsKey,
         ...(o.webhookAllowHttp ? { webhookAllowHttp: true } : {}),
+        throttling: o.throttling,
+        ...(o.rateLimitHeaders ? { rateLimitHeaders: true } : {}),
+        ...(o.faults ? { faults: readFaults(o.faults) } : {}),
+        faultSeed: o.faultSeed === undefined ? undefined : Number(o.faultSeed),
         ...(trustedIssuers.length ? { trustedIssuers } : {}),
       });
       const server = await startServer(config);

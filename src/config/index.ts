@@ -1,5 +1,6 @@
 // One configuration schema, parsed once at start-up, frozen and passed down. Environment variables and CLI
 // flags both land here; nothing else reads process.env.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -57,6 +58,14 @@ const configSchema = z.object({
   webhookMaxRetrySeconds: z.coerce.number().int().min(0).max(604_800).default(14_400),
   /** Webhook requests in flight at once, over all subscriptions (one at a time per subscription). */
   webhookConcurrency: z.coerce.number().int().min(1).max(1000).default(16),
+  /** Graph throttling: `off`, `graph` (spec §2.8) or a JSON budget file. Defaults to `graph`, or `off` in demo mode. */
+  throttling: z.string().min(1).optional(),
+  /** Send `RateLimit-Limit`/`-Remaining`/`-Reset` on throttled routes. */
+  rateLimitHeaders: z.boolean().default(false),
+  /** Fault injection rules (src/resilience/faults.ts validates them when the app is built). */
+  faults: z.array(z.unknown()).default([]),
+  /** Seed of the fault rules' generators (a rule's own `seed` wins). */
+  faultSeed: z.coerce.number().int().default(1),
 });
 
 export const DEMO_ADMIN_KEY = 'callrecords-demo-admin-key';
@@ -82,8 +91,17 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (env.CALLRECORDS_NOTIFICATION_DELAY)
     fromEnv.notificationDelaySeconds = Number(env.CALLRECORDS_NOTIFICATION_DELAY);
   if (env.CALLRECORDS_WEBHOOK_ALLOW_HTTP)
-    fromEnv.webhookAllowHttp = ['1', 'true', 'yes'].includes(env.CALLRECORDS_WEBHOOK_ALLOW_HTTP.toLowerCase());
+    fromEnv.webhookAllowHttp = ['1', 'true', 'yes'].includes(
+      env.CALLRECORDS_WEBHOOK_ALLOW_HTTP.toLowerCase(),
+    );
   if (env.CALLRECORDS_TOKEN_LIFETIME) fromEnv.tokenLifetimeSeconds = Number(env.CALLRECORDS_TOKEN_LIFETIME);
+  if (env.CALLRECORDS_THROTTLING) fromEnv.throttling = env.CALLRECORDS_THROTTLING;
+  if (env.CALLRECORDS_RATE_LIMIT_HEADERS)
+    fromEnv.rateLimitHeaders = ['1', 'true', 'yes'].includes(
+      env.CALLRECORDS_RATE_LIMIT_HEADERS.toLowerCase(),
+    );
+  if (env.CALLRECORDS_FAULTS) fromEnv.faults = readFaults(env.CALLRECORDS_FAULTS);
+  if (env.CALLRECORDS_FAULT_SEED) fromEnv.faultSeed = Number(env.CALLRECORDS_FAULT_SEED);
   if (env.CALLRECORDS_TRUSTED_ISSUERS) {
     try {
       fromEnv.trustedIssuers = JSON.parse(env.CALLRECORDS_TRUSTED_ISSUERS) as ConfigInput['trustedIssuers'];
@@ -104,5 +122,30 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (config.demo && config.adminKey === undefined) config.adminKey = DEMO_ADMIN_KEY;
   config.recordDelaySeconds ??= config.demo ? 0 : DEFAULT_RECORD_DELAY_SECONDS;
   config.notificationDelaySeconds ??= config.demo ? 0 : DEFAULT_NOTIFICATION_DELAY_SECONDS;
+  config.throttling ??= config.demo ? 'off' : 'graph';
   return Object.freeze(config);
+}
+
+/** Fault rules: a JSON array, or the path of a file holding one (`--faults`, CALLRECORDS_FAULTS). */
+export function readFaults(text: string): unknown[] {
+  let json = text.trim();
+  if (!json.startsWith('[') && !json.startsWith('{')) {
+    try {
+      json = readFileSync(json, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `invalid configuration: cannot read the faults file ${text}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (Array.isArray(parsed)) return parsed as unknown[];
+    if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { rules?: unknown }).rules))
+      return (parsed as { rules: unknown[] }).rules;
+  } catch {
+    // reported below
+  }
+  throw new Error('invalid configuration: faults must be a JSON array of rules (or {"rules": [...]})');
 }

@@ -41,7 +41,10 @@ export function changeNotificationCollection(sub: SubscriptionRecord, items: rea
   });
 }
 
-export function lifecycleNotificationCollection(sub: SubscriptionRecord, items: readonly QueueItem[]): string {
+export function lifecycleNotificationCollection(
+  sub: SubscriptionRecord,
+  items: readonly QueueItem[],
+): string {
   const expiration = offsetDateTime(sub.expirationMs);
   return JSON.stringify({
     value: items.map((item) => ({

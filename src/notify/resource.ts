@@ -7,7 +7,8 @@ export interface CallRecordsResource {
 }
 
 const PATH = 'communications/callrecords';
-const PARTICIPANT_FILTER = /^\s*participants(?:_v2)?\/any\(\s*(\w+)\s*:\s*\1\/id\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$/i;
+const PARTICIPANT_FILTER =
+  /^\s*participants(?:_v2)?\/any\(\s*(\w+)\s*:\s*\1\/id\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$/i;
 
 function decode(text: string): string {
   try {

@@ -29,15 +29,15 @@ export async function handshake(url: string, timeoutMs: number): Promise<Handsha
     timeoutMs,
     readBody: true,
   });
-  if (outcome.timedOut) return { outcome, error: new GraphError('subscriptionValidationTimeout') };
+  if (outcome.timedOut) return { outcome, error: new GraphError('webhookValidationTimeout') };
   const textPlain = outcome.contentType?.toLowerCase().startsWith('text/plain') ?? false;
   if (outcome.status !== 200 || !textPlain) {
-    return { outcome, error: new GraphError('subscriptionValidationFailed') };
+    return { outcome, error: new GraphError('webhookValidationFailed') };
   }
   if (outcome.body !== token) {
     return {
       outcome,
-      error: new GraphError('subscriptionValidationFailed', {
+      error: new GraphError('webhookValidationFailed', {
         message:
           'Subscription validation request failed. Response must exactly match validationToken query parameter.',
       }),

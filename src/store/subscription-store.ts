@@ -1,8 +1,11 @@
 // Subscriptions and their lifecycle (expiry, removal, reauthorization), plus the log of webhook attempts. Removal
 // and the lifecycle notification it queues happen in one transaction. Portable Kysely (SQLite and PostgreSQL).
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { SubscriptionsTable, WebhookDeliveriesTable } from './notify-schema.js';
+import { insertAttempt, listAttempts, trimAttempts, type DeliveryAttempt } from './delivery-log.js';
+import type { SubscriptionsTable } from './notify-schema.js';
 import type { Database } from './schema.js';
+
+export type { DeliveryAttempt };
 
 export interface SubscriptionRecord {
   tenantId: string;
@@ -24,23 +27,6 @@ export interface SubscriptionRecord {
   reauthForMs: number | null;
   removedMs: number | null;
   removedReason: string | null;
-}
-
-export interface DeliveryAttempt {
-  tenantId: string;
-  id: string;
-  subscriptionId: string;
-  kind: 'validation' | 'notification' | 'lifecycle';
-  url: string;
-  attempt: number;
-  items: number;
-  status: number | null;
-  outcome: 'delivered' | 'failed' | 'dropped' | 'validated' | 'rejected';
-  latencyMs: number;
-  ingestLatencyMs: number | null;
-  error: string | null;
-  atMs: number;
-  realMs: number;
 }
 
 export interface SubscriptionStore {
@@ -94,25 +80,6 @@ function fromRow(r: Selectable<SubscriptionsTable>): SubscriptionRecord {
     reauthForMs: num(r.reauth_for_ms),
     removedMs: num(r.removed_ms),
     removedReason: r.removed_reason,
-  };
-}
-
-function attemptFromRow(r: Selectable<WebhookDeliveriesTable>): DeliveryAttempt {
-  return {
-    tenantId: r.tenant_id,
-    id: r.id,
-    subscriptionId: r.subscription_id,
-    kind: r.kind as DeliveryAttempt['kind'],
-    url: r.url,
-    attempt: Number(r.attempt),
-    items: Number(r.items),
-    status: num(r.status),
-    outcome: r.outcome as DeliveryAttempt['outcome'],
-    latencyMs: Number(r.latency_ms),
-    ingestLatencyMs: num(r.ingest_latency_ms),
-    error: r.error,
-    atMs: Number(r.at_ms),
-    realMs: Number(r.real_ms),
   };
 }
 
@@ -271,7 +238,9 @@ export class KyselySubscriptionStore implements SubscriptionStore {
       .where('removed_ms', 'is', null)
       .where('lifecycle_url', 'is not', null)
       .where('expiration_ms', '<=', nowMs + leadMs)
-      .where((eb) => eb.or([eb('reauth_for_ms', 'is', null), eb('reauth_for_ms', '<>', eb.ref('expiration_ms'))]))
+      .where((eb) =>
+        eb.or([eb('reauth_for_ms', 'is', null), eb('reauth_for_ms', '<>', eb.ref('expiration_ms'))]),
+      )
       .limit(500)
       .execute();
     let queued = 0;
@@ -297,10 +266,11 @@ export class KyselySubscriptionStore implements SubscriptionStore {
       .selectFrom('subscriptions as s')
       .select(['s.tenant_id', 's.id'])
       .where('s.removed_ms', 'is not', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('notification_queue as q')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('notification_queue as q')
               .select('q.item_id')
               .whereRef('q.tenant_id', '=', 's.tenant_id')
               .whereRef('q.subscription_id', '=', 's.id'),
@@ -318,61 +288,25 @@ export class KyselySubscriptionStore implements SubscriptionStore {
             .where('subscription_id', '=', g.id)
             .execute();
         }
-        await trx.deleteFrom('subscriptions').where('tenant_id', '=', g.tenant_id).where('id', '=', g.id).execute();
+        await trx
+          .deleteFrom('subscriptions')
+          .where('tenant_id', '=', g.tenant_id)
+          .where('id', '=', g.id)
+          .execute();
       });
     }
     return gone.length;
   }
 
-  async logAttempt(a: DeliveryAttempt): Promise<void> {
-    await this.#db
-      .insertInto('webhook_deliveries')
-      .values({
-        tenant_id: a.tenantId,
-        id: a.id,
-        subscription_id: a.subscriptionId,
-        kind: a.kind,
-        url: a.url,
-        attempt: a.attempt,
-        items: a.items,
-        status: a.status,
-        outcome: a.outcome,
-        latency_ms: a.latencyMs,
-        ingest_latency_ms: a.ingestLatencyMs,
-        error: a.error,
-        at_ms: a.atMs,
-        real_ms: a.realMs,
-      })
-      .execute();
+  logAttempt(a: DeliveryAttempt): Promise<void> {
+    return insertAttempt(this.#db, a);
   }
 
-  async listAttempts(
-    tenantId: string,
-    o: { limit: number; subscriptionId?: string },
-  ): Promise<DeliveryAttempt[]> {
-    let q = this.#db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', tenantId);
-    if (o.subscriptionId !== undefined) q = q.where('subscription_id', '=', o.subscriptionId);
-    const rows = await q.orderBy('real_ms', 'desc').orderBy('id', 'desc').limit(o.limit).execute();
-    return rows.map(attemptFromRow);
+  listAttempts(tenantId: string, o: { limit: number; subscriptionId?: string }): Promise<DeliveryAttempt[]> {
+    return listAttempts(this.#db, tenantId, o);
   }
 
-  async trimAttempts(keep: number): Promise<void> {
-    const tenants = await this.#db.selectFrom('webhook_deliveries').select('tenant_id').distinct().execute();
-    for (const { tenant_id } of tenants) {
-      const cutoff = await this.#db
-        .selectFrom('webhook_deliveries')
-        .select('real_ms')
-        .where('tenant_id', '=', tenant_id)
-        .orderBy('real_ms', 'desc')
-        .limit(1)
-        .offset(keep)
-        .executeTakeFirst();
-      if (!cutoff) continue;
-      await this.#db
-        .deleteFrom('webhook_deliveries')
-        .where('tenant_id', '=', tenant_id)
-        .where('real_ms', '<=', Number(cutoff.real_ms))
-        .execute();
-    }
+  trimAttempts(keep: number): Promise<void> {
+    return trimAttempts(this.#db, keep);
   }
 }

@@ -228,7 +228,9 @@ describe('virtual clock', () => {
     assert.equal(((await adv.json()) as { now: string; frozen: boolean }).now, '2026-12-21T12:00:00.000Z');
     assert.equal((await graph(`/${doc.id}`)).status, 401, 'token lifetimes follow the virtual clock');
     const fresh = await server.tokenFor(DEMO_APPS[0].appId, DEMO_APPS[0].secret);
-    const later = await server.get(`/v1.0/communications/callRecords/${doc.id}`, { authorization: `Bearer ${fresh}` });
+    const later = await server.get(`/v1.0/communications/callRecords/${doc.id}`, {
+      authorization: `Bearer ${fresh}`,
+    });
     assert.equal(later.status, 404, 'older than 30 days now');
     const bad = await admin('/clock', {
       method: 'POST',

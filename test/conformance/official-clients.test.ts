@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
+import { parseFaultRules } from '../../src/resilience/index.js';
 import { findTownHall } from '../api/helpers.js';
 import { startTestServer, TEST_NOW } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
@@ -156,8 +157,19 @@ test('@microsoft/msgraph-sdk: Azure Identity provider, request adapter with a cu
   assert.match(forbidden.requestId, GUID);
 });
 
-// Issue 6 asks for the client's RetryHandler honouring Retry-After on a 429 "once throttling exists": Graph's
-// throttling (spec §2.8) is not implemented by the server yet, so there is nothing to drive.
-test('the graph client retry handler honours Retry-After on a 429', {
-  todo: 'pending: the server has no Graph throttling (429 + Retry-After) yet',
+// Issue 6 asked for the client's RetryHandler honouring Retry-After on a 429 once throttling existed (issue 8);
+// test/resilience/graph-client-retry.test.ts also drives it through real throttling.
+test('the graph client retry handler honours Retry-After on a 429', async () => {
+  const faults = server.app.resilience.faults;
+  const [rule] = faults.add(
+    parseFaultRules([{ resource: 'records', everyNth: 2, status: 429, retryAfterSeconds: 1 }]),
+  );
+  try {
+    const out = await child('graph-client-retry.ts', [server.url, DEMO_TENANT_ID, app.appId, app.secret]);
+    assert.deepEqual([out.first, out.second, out.error], [1, 1, null]);
+    assert.ok((out.elapsedMs as number) >= 1000, `the client waited ${String(out.elapsedMs)} ms`);
+    assert.equal(faults.list()[0]?.injected, 1);
+  } finally {
+    faults.remove(rule!.id);
+  }
 });

@@ -38,7 +38,11 @@ export interface TestServerOptions {
 export const TEST_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 
 export async function startTestServer(o: TestServerOptions = {}): Promise<TestServer> {
-  const config = loadConfig({ db: ':memory:', port: 0, logLevel: 'silent', ...o.config }, {});
+  // Throttling is off unless a test asks for it: on a frozen clock every request lands in the same window.
+  const config = loadConfig(
+    { db: ':memory:', port: 0, logLevel: 'silent', throttling: 'off', ...o.config },
+    {},
+  );
   const store = await openStore({ db: config.db });
   const now = o.now ?? TEST_NOW;
   // Tests run on a frozen virtual clock: time moves only when a test moves it.

@@ -5,9 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import type { VirtualClock } from '../../clock.js';
 import { GraphError } from '../../errors.js';
 import type { CallSimulator } from '../../simulate/index.js';
+import type { Resilience } from '../../resilience/index.js';
 import type { Store } from '../../store/index.js';
 import { registerCallRoutes } from './calls.js';
 import { registerClockRoutes } from './clock.js';
+import { registerDeliveryRoutes } from './deliveries.js';
+import { registerFaultRoutes } from './faults.js';
 import { registerRecordRoutes } from './records.js';
 
 export interface AdminOptions {
@@ -20,6 +23,8 @@ export interface AdminOptions {
   simulator?: CallSimulator;
   /** Awaited after the virtual clock moved, before answering (e.g. to deliver records that became due). */
   onClockChanged?: () => Promise<unknown>;
+  /** /admin/faults and /admin/tenants/{id}/throttling-report (routes absent without it). */
+  resilience?: Resilience;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -43,6 +48,8 @@ export function registerAdminRoutes(app: FastifyInstance, o: AdminOptions): void
       });
       registerRecordRoutes(admin, o);
       registerClockRoutes(admin, o.clock, o.store, o.onClockChanged);
+      registerDeliveryRoutes(admin, o.store);
+      if (o.resilience) registerFaultRoutes(admin, o.resilience, o.store);
       if (o.simulator) registerCallRoutes(admin, { store: o.store, clock: o.clock, simulator: o.simulator });
       done();
     },

@@ -35,6 +35,8 @@ export interface GraphResult {
   contentType?: 'json' | 'text';
   /** The page size applied, for Preference-Applied. */
   pageSize?: number;
+  /** Extra response headers (e.g. Location on a 201). */
+  headers?: Record<string, string>;
 }
 
 export function minStartMs(ctx: GraphContext): number {

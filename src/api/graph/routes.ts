@@ -7,11 +7,16 @@ import { GraphError } from '../../errors.js';
 import type { GraphVersion } from '../../graph/model/index.js';
 import { parseQueryOptions } from '../../graph/odata/parser.js';
 import { parseResourcePath, type ResourcePath } from '../../graph/path/index.js';
+import { parseSubscriptionPath } from '../../graph/path/subscriptions.js';
 import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
 import * as functions from './functions.js';
 import type { GraphContext, GraphDeps, GraphResult } from './context.js';
 import * as records from './records.js';
+import { handleSubscriptions } from './subscriptions.js';
+import type { SubscriptionService } from '../../notify/subscriptions.js';
+import type { Resilience } from '../../resilience/index.js';
+import { beforeGraphRequest } from './resilience.js';
 
 const JSON_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -75,6 +80,24 @@ export interface GraphRoutesOptions {
   auth: Authenticator;
   /** False while the server starts (for example while the demo tenant is being filled). */
   isReady: () => boolean;
+  /** POST/GET/PATCH/DELETE /subscriptions (change notifications); absent: those paths are a 404. */
+  subscriptions?: SubscriptionService;
+  /** Fault injection and throttling, applied right after authentication. */
+  resilience?: Resilience;
+}
+
+/** Writes a handler's result with Graph's success headers (a 204 has no body and no content type). */
+function send(reply: FastifyReply, result: GraphResult): FastifyReply {
+  for (const [k, v] of Object.entries(result.headers ?? {})) void reply.header(k, v);
+  void reply
+    .code(result.status ?? 200)
+    .header('odata-version', '4.0')
+    .header('cache-control', 'no-cache')
+    .header('x-ms-ags-diagnostic', DIAGNOSTIC);
+  if (result.status === 204) return reply.send();
+  return reply
+    .header('content-type', result.contentType === 'text' ? 'text/plain;charset=utf-8' : JSON_TYPE)
+    .send(result.body);
 }
 
 export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOptions): void {
@@ -83,14 +106,31 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
       if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
       // Authentication comes before anything else: without a valid token nothing, not even a 404, is answered.
       const principal = await options.auth.authenticate(request);
+      if (options.resilience) {
+        const step = await beforeGraphRequest(options.resilience, request, reply, principal, version);
+        if (step === 'dropped') return reply;
+      }
       const { path, query } = splitUrl(request.url, version);
+      const origin = options.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
+      const subscriptionTarget = options.subscriptions ? parseSubscriptionPath(path) : undefined;
+      if (subscriptionTarget && options.subscriptions) {
+        const serviceRoot = `${origin}/${version}`;
+        const { method, body } = request;
+        const service = options.subscriptions;
+        return send(
+          reply,
+          await handleSubscriptions(
+            { service, version, principal, method, body, serviceRoot },
+            subscriptionTarget,
+          ),
+        );
+      }
       const target = parseResourcePath(path);
       if (!target) throw new GraphError('noResource');
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         throw new GraphError('methodNotAllowed', { headers: { allow: 'GET, HEAD' } });
       }
       requireRoles(principal, target.kind === 'function' ? LOG_FUNCTION_ROLES : RECORD_ROLES);
-      const origin = options.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
       const rawOptions = new Map<string, string>();
       for (const [k, v] of query) {
         const name = k.toLowerCase();
@@ -111,13 +151,7 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
       const result = await dispatch(ctx, target);
       const applied = preferenceApplied(prefs, result.pageSize);
       if (applied) void reply.header('preference-applied', applied);
-      return reply
-        .code(result.status ?? 200)
-        .header('content-type', result.contentType === 'text' ? 'text/plain;charset=utf-8' : JSON_TYPE)
-        .header('odata-version', '4.0')
-        .header('cache-control', 'no-cache')
-        .header('x-ms-ags-diagnostic', DIAGNOSTIC)
-        .send(result.body);
+      return send(reply, result);
     };
     app.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],

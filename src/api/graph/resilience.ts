@@ -1,0 +1,95 @@
+// The Graph routes' resilience step, right after authentication: Retry-After compliance, injected faults, then
+// throttling. Returns 'dropped' when a fault destroyed the connection (nothing more may be sent).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../../auth/verify.js';
+import { GraphError, type ErrorKey } from '../../errors.js';
+import type { GraphVersion } from '../../graph/model/index.js';
+import { parseResourcePath, type ResourcePath } from '../../graph/path/index.js';
+import { parseSubscriptionPath } from '../../graph/path/subscriptions.js';
+import type { FaultStatus, InjectedFault, Resilience } from '../../resilience/index.js';
+
+export const FAULT_HEADER = 'x-callrecords-fault';
+
+const FAULT_ERRORS: Record<FaultStatus, ErrorKey> = {
+  429: 'throttled',
+  500: 'faultInternal',
+  502: 'faultBadGateway',
+  503: 'faultUnavailable',
+  504: 'faultGatewayTimeout',
+  507: 'faultInsufficientStorage',
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The resource path, or undefined when the path is not one (the handler answers that error itself). */
+function resolve(path: string): { target: ResourcePath | undefined; resources: string[] } {
+  try {
+    if (parseSubscriptionPath(path)) return { target: undefined, resources: ['subscriptions'] };
+    const target = parseResourcePath(path);
+    if (!target) return { target: undefined, resources: [] };
+    return { target, resources: target.kind === 'function' ? ['function', target.name] : [target.kind] };
+  } catch {
+    return { target: undefined, resources: [] };
+  }
+}
+
+async function inject(
+  r: Resilience,
+  fault: InjectedFault,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+): Promise<'dropped' | 'continue'> {
+  request.log.warn({ fault: fault.label }, 'fault injected');
+  if (fault.latencyMs) await sleep(fault.latencyMs);
+  if (fault.drop) {
+    void reply.hijack();
+    request.raw.socket.destroy();
+    return 'dropped';
+  }
+  void reply.header(FAULT_HEADER, fault.label);
+  if (fault.status === undefined) return 'continue';
+  const headers: Record<string, string> = { [FAULT_HEADER]: fault.label };
+  if (fault.retryAfterSeconds) {
+    headers['retry-after'] = String(fault.retryAfterSeconds);
+    if (fault.status === 429)
+      r.compliance.refused(principal.tenantId, principal.appId, fault.retryAfterSeconds);
+  }
+  throw new GraphError(FAULT_ERRORS[fault.status], { headers });
+}
+
+export async function beforeGraphRequest(
+  r: Resilience,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  version: GraphVersion,
+): Promise<'dropped' | 'continue'> {
+  r.compliance.observe(principal.tenantId, principal.appId);
+  const q = request.url.indexOf('?');
+  const urlPath = q < 0 ? request.url : request.url.slice(0, q);
+  const { target, resources } = resolve(urlPath.slice(version.length + 1));
+  if (r.faults.size > 0) {
+    const fault = r.faults.forRequest({
+      method: request.method,
+      path: urlPath,
+      resources,
+      tenantId: principal.tenantId,
+      appId: principal.appId,
+    });
+    if (fault && (await inject(r, fault, request, reply, principal)) === 'dropped') return 'dropped';
+  }
+  if (!r.throttler || !target) return 'continue';
+  const outcome = await r.throttler.admit(principal, target);
+  if (!outcome) return 'continue';
+  if (r.rateLimitHeaders) for (const [k, v] of Object.entries(outcome.headers)) void reply.header(k, v);
+  if (outcome.allowed) return 'continue';
+  r.compliance.refused(principal.tenantId, principal.appId, outcome.retryAfterSeconds);
+  request.log.info({ budget: outcome.budget, retryAfter: outcome.retryAfterSeconds }, 'throttled');
+  throw new GraphError('throttled', {
+    headers: {
+      'retry-after': String(outcome.retryAfterSeconds),
+      ...(r.rateLimitHeaders ? outcome.headers : {}),
+    },
+  });
+}
