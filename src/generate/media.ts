@@ -79,7 +79,8 @@ export const NULL_DEVICE: DeviceInfo = deepFreeze(nullDevice(null));
 /** The conference side of an audio media: PNP reports only `howlingEventCount: 0`. */
 const SERVICE_AUDIO_DEVICE: DeviceInfo = deepFreeze(nullDevice(0));
 
-function nullDevice(howling: number | null): DeviceInfo {
+/** A deviceInfo with no telemetry (every property null but the howling count). */
+export function nullDevice(howling: number | null): DeviceInfo {
   return {
     captureDeviceName: null,
     captureDeviceDriver: null,

@@ -2,7 +2,6 @@
 // participants' call-quality ratings), then version 2 brings them, with a later lastModifiedDateTime (realism §1.5).
 import type {
   CallRecordDocument,
-  DeviceInfo,
   Endpoint,
   ParticipantEndpoint,
   ServiceEndpoint,
@@ -12,36 +11,12 @@ import type {
 } from '../graph/model/index.js';
 import { LABEL } from '../generate/media.js';
 import type { Rng } from '../generate/prng.js';
+import { nullDevice } from '../generate/media.js';
 import { TOKENS } from '../generate/sessions.js';
 import { classifyAudioStream } from '../generate/streams.js';
 
 type AnyEndpoint = Endpoint | ParticipantEndpoint | ServiceEndpoint | null;
 
-function nullDevice(): DeviceInfo {
-  return {
-    captureDeviceName: null,
-    captureDeviceDriver: null,
-    renderDeviceName: null,
-    renderDeviceDriver: null,
-    sentSignalLevel: null,
-    receivedSignalLevel: null,
-    sentNoiseLevel: null,
-    receivedNoiseLevel: null,
-    initialSignalLevelRootMeanSquare: null,
-    cpuInsufficentEventRatio: null,
-    renderNotFunctioningEventRatio: null,
-    captureNotFunctioningEventRatio: null,
-    deviceGlitchEventRatio: null,
-    lowSpeechToNoiseEventRatio: null,
-    lowSpeechLevelEventRatio: null,
-    deviceClippingEventRatio: null,
-    howlingEventCount: null,
-    renderZeroVolumeEventRatio: null,
-    renderMuteEventRatio: null,
-    micGlitchRate: null,
-    speakerGlitchRate: null,
-  };
-}
 
 /** Human endpoints carry feedback (notRated when not asked); services and phone legs carry none. */
 function setFeedback(ep: AnyEndpoint, fb: UserFeedback): void {
@@ -60,8 +35,8 @@ export function withoutLateTelemetry(doc: CallRecordDocument): CallRecordDocumen
       setFeedback(g.caller, NOT_RATED);
       setFeedback(g.callee, NOT_RATED);
       for (const m of g.media) {
-        if (m.callerDevice?.captureDeviceName != null) m.callerDevice = nullDevice();
-        if (m.calleeDevice?.captureDeviceName != null) m.calleeDevice = nullDevice();
+        if (m.callerDevice?.captureDeviceName != null) m.callerDevice = nullDevice(null);
+        if (m.calleeDevice?.captureDeviceName != null) m.calleeDevice = nullDevice(null);
       }
     }
   }

@@ -1,0 +1,86 @@
+// One autocannon run over a URL set, rotated round-robin over all connections, and the child processes the
+// benchmark talks to (real server and bare server), with their resident memory read from /proc.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Responses other than 2xx, and connection errors/timeouts: a clean run has none. */
+  non2xx: number;
+  errors: number;
+  mbPerSec: number;
+}
+
+export async function load(
+  base: string,
+  urls: readonly string[],
+  o: { connections: number; duration: number; token: string },
+): Promise<LoadResult> {
+  if (urls.length === 0) throw new Error('no URLs to load');
+  let next = 0;
+  const r = await autocannon({
+    url: base,
+    connections: o.connections,
+    duration: o.duration,
+    headers: { authorization: `Bearer ${o.token}` },
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: urls[next++ % urls.length] }) }],
+  });
+  return {
+    requests: r.requests.total,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    mbPerSec: Math.round((r.throughput.average / 1e6) * 10) / 10,
+  };
+}
+
+export interface Child {
+  url: string;
+  pid: number;
+  /** Time from spawning the process to its ready message, ms (loading the modules, opening the database). */
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a compiled child entry (bench/build.ts) in its own process; resolves with the URL it reports over IPC. */
+export function startChild(entry: string, env: Record<string, string>): Promise<Child> {
+  const started = performance.now();
+  const child: ChildProcess = fork(entry, [], {
+    execArgv: [],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) =>
+      reject(new Error(`${entry} exited with ${code} before it was ready`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    child.once('message', (m: { url: string }) => {
+      child.off('exit', onExit);
+      resolve({
+        url: m.url,
+        pid: child.pid!,
+        readyMs: Math.round(performance.now() - started),
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** Resident set size now and at its peak (VmHWM) of a process, in MB. */
+export function memory(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
+}
