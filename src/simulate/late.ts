@@ -17,7 +17,6 @@ import { classifyAudioStream } from '../generate/streams.js';
 
 type AnyEndpoint = Endpoint | ParticipantEndpoint | ServiceEndpoint | null;
 
-
 /** Human endpoints carry feedback (notRated when not asked); services and phone legs carry none. */
 function setFeedback(ep: AnyEndpoint, fb: UserFeedback): void {
   if (ep && 'feedback' in ep && ep.feedback !== null) ep.feedback = structuredClone(fb);
