@@ -1,7 +1,7 @@
 // Token signing keys: RS256 key pairs made on first start, private halves sealed with the key-encryption key.
 // Rotation makes a new key current; an old key stays published until every token it signed has expired.
 import { randomBytes } from 'node:crypto';
-import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type JWK } from 'jose';
+import { createLocalJWKSet, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { IdentityStore } from '../store/index.js';
 import type { KeyEncryptionKey } from './kek.js';
@@ -28,6 +28,8 @@ export class KeyRing {
   readonly #o: KeyRingOptions;
   #current: SigningKey | undefined;
   #published: JWK[] = [];
+  /** The published keys as a verification key set, built once per reload (importing keys is not free). */
+  #keySet: ReturnType<typeof createLocalJWKSet> = createLocalJWKSet({ keys: [] });
   #lastReload = 0;
 
   constructor(options: KeyRingOptions) {
@@ -75,6 +77,7 @@ export class KeyRing {
       this.#current = { kid: current.kid, privateKey: await importPKCS8(pem, SIGNING_ALG) };
     }
     this.#published = keys.map((k) => JSON.parse(k.public_jwk) as JWK);
+    this.#keySet = createLocalJWKSet({ keys: this.#published.map((k) => ({ ...k })) });
     // Real time, as reloadForUnknownKid compares: the virtual clock (which may be set anywhere) used to disable the
     // 5 s throttle when behind real time and every later reload when ahead of it.
     this.#lastReload = Date.now();
@@ -92,6 +95,11 @@ export class KeyRing {
   current(): SigningKey {
     if (!this.#current) throw new Error('key ring not initialised');
     return this.#current;
+  }
+
+  /** The published keys, for verifying this server's tokens. */
+  keySet(): ReturnType<typeof createLocalJWKSet> {
+    return this.#keySet;
   }
 
   /** Public keys only: what /discovery/v2.0/keys serves. */

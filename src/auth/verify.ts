@@ -1,7 +1,8 @@
 // Verifies bearer tokens as Graph does. Algorithms, audiences and key sets are fixed when the verifier is built;
 // the token's header only selects which of those key sets to try.
+import type {
+  createLocalJWKSet} from 'jose';
 import {
-  createLocalJWKSet,
   createRemoteJWKSet,
   decodeProtectedHeader,
   errors as joseErrors,
@@ -94,7 +95,7 @@ export class TokenVerifier {
     }
     if (!kid) throw reject('signature');
     if (await this.#keys.reloadForUnknownKid(kid)) {
-      const payload = await this.#check(token, createLocalJWKSet(this.#keys.jwks()));
+      const payload = await this.#check(token, this.#keys.keySet());
       if (payload.iss !== stsIssuer(String(payload.tid))) throw reject('issuer');
       return principalOf(payload);
     }
