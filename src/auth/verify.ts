@@ -1,7 +1,6 @@
 // Verifies bearer tokens as Graph does. Algorithms, audiences and key sets are fixed when the verifier is built;
 // the token's header only selects which of those key sets to try.
-import type {
-  createLocalJWKSet} from 'jose';
+import type { createLocalJWKSet } from 'jose';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
