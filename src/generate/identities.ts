@@ -15,7 +15,7 @@ export type PartyKind = 'user' | 'room' | 'federated' | 'guest' | 'phone' | 'acs
 /** Slots of the deprecated identitySet shape (organizer, participants, endpoint.identity). */
 type LegacySlot = 'user' | 'guest' | 'phone' | 'acsUser' | 'application' | 'applicationInstance';
 /** Slots of communicationsIdentitySet (organizer_v2/participants_v2). */
-type V2Slot =
+export type V2Slot =
   'user' | 'guest' | 'phone' | 'azureCommunicationServicesUser' | 'application' | 'applicationInstance';
 
 const LEGACY_SLOT: Readonly<Record<PartyKind, LegacySlot>> = {
@@ -83,7 +83,8 @@ function legacySet(slot: LegacySlot, identity: Identity): IdentitySet {
   return set;
 }
 
-function v2Set(slot: V2Slot, identity: Identity): CommunicationsIdentitySet {
+/** A communicationsIdentitySet in the 2025 shape: every slot present, only `slot` filled. */
+export function v2Set(slot: V2Slot, identity: Identity): CommunicationsIdentitySet {
   const set: CommunicationsIdentitySet = {
     endpointType: null,
     acsUser: null,

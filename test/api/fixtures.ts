@@ -14,6 +14,7 @@ import type {
   SessionDocument,
 } from '../../src/graph/model/index.js';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
+import { v2Set } from '../../src/generate/identities.js';
 
 /** A deterministic GUID for `seed`. */
 export function guid(seed: string): string {
@@ -23,29 +24,13 @@ export function guid(seed: string): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function identitySet(user: { id: string; displayName: string } | null): CommunicationsIdentitySet {
-  return {
-    endpointType: null,
-    acsUser: null,
-    spoolUser: null,
-    phone: null,
-    guest: null,
-    encrypted: null,
-    onPremises: null,
-    acsApplicationInstance: null,
-    spoolApplicationInstance: null,
-    applicationInstance: null,
-    application: null,
-    device: null,
-    azureCommunicationServicesUser: null,
-    assertedIdentity: null,
-    user: user && {
-      id: user.id,
-      displayName: user.displayName,
-      tenantId: DEMO_TENANT_ID,
-      userPrincipalName: `${user.displayName.toLowerCase().replace(/\s+/g, '.')}@contoso.com`,
-    },
-  };
+function identitySet(user: { id: string; displayName: string }): CommunicationsIdentitySet {
+  return v2Set('user', {
+    id: user.id,
+    displayName: user.displayName,
+    tenantId: DEMO_TENANT_ID,
+    userPrincipalName: `${user.displayName.toLowerCase().replace(/\s+/g, '.')}@contoso.com`,
+  });
 }
 
 function participant(id: string, displayName: string): Participant {
