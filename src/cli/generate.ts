@@ -98,6 +98,7 @@ export function generateCommand(program: Command): void {
           options.users * options.callsPerUserPerDay * options.days * (5 / 7) * 1.05,
         );
         const bar = progress('records', expected);
+        const fromMs = until.getTime() - options.days * 86_400_000;
         const acc = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0, logRows: 0 };
         let batch: CallRecordDocument[] = [];
         let logs: TelephonyRows = emptyRows();
@@ -123,7 +124,9 @@ export function generateCommand(program: Command): void {
               logs.directRoutingCalls.length +
               logs.sms.length;
             await flush();
-            bar.update(acc.records);
+            // Records come in startDateTime order: the share of the period covered so far corrects the estimate.
+            const covered = (Date.parse(record.startDateTime) - fromMs) / (until.getTime() - fromMs);
+            bar.update(acc.records, covered > 0.05 ? Math.round(acc.records / covered) : undefined);
           }
         }
         acc.logRows +=
@@ -143,6 +146,8 @@ export function generateCommand(program: Command): void {
           poorStreamRateTarget: options.poorStreamRate,
           seconds: Number(seconds.toFixed(2)),
           recordsPerSecond: Math.round(acc.records / seconds),
+          // The process's high-water mark of resident memory (getrusage), whatever the data's size.
+          peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         };
         print(
           o,
@@ -150,7 +155,7 @@ export function generateCommand(program: Command): void {
           [
             `tenant ${tenantId} (${o.profile}): ${acc.records} records, ${acc.sessions} sessions, ${acc.streams} streams, ${acc.logRows} log rows`,
             `audio poor stream rate ${(summary.poorStreamRate * 100).toFixed(2)}% (target ${(options.poorStreamRate * 100).toFixed(2)}%)`,
-            `${summary.seconds}s, ${summary.recordsPerSecond} records/s`,
+            `${summary.seconds}s, ${summary.recordsPerSecond} records/s, peak memory ${summary.peakRssMb} MB`,
           ].join('\n'),
         );
       }),

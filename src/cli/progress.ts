@@ -1,14 +1,16 @@
 // Progress for long work: a bar with rate and ETA on a terminal, a plain line every few seconds otherwise.
 export interface Progress {
-  update(done: number): void;
+  /** `total` replaces the expected total when the work learns it better as it goes. */
+  update(done: number, total?: number): void;
   finish(): void;
 }
 
 export function progress(
   label: string,
-  total: number | undefined,
+  expected: number | undefined,
   stream: NodeJS.WriteStream = process.stderr,
 ): Progress {
+  let total = expected;
   const started = performance.now();
   let last = 0;
   let lastDone = 0;
@@ -16,12 +18,12 @@ export function progress(
   const line = (done: number) => {
     const secs = (performance.now() - started) / 1000;
     const rate = secs > 0 ? done / secs : 0;
-    const known = total !== undefined && total > 0;
-    const pct = known ? Math.min(1, done / total) : undefined;
-    const eta = known && rate > 0 ? Math.max(0, (total - done) / rate) : undefined;
+    const all = total !== undefined && total > 0 ? Math.max(total, done) : undefined;
+    const pct = all !== undefined ? done / all : undefined;
+    const eta = all !== undefined && rate > 0 ? (all - done) / rate : undefined;
     const parts = [
       label,
-      `${done.toLocaleString('en-US')}${known ? ` / ~${total.toLocaleString('en-US')}` : ''}`,
+      `${done.toLocaleString('en-US')}${all !== undefined ? ` / ~${all.toLocaleString('en-US')}` : ''}`,
       `${Math.round(rate).toLocaleString('en-US')}/s`,
       ...(eta === undefined ? [] : [`ETA ${Math.ceil(eta)}s`]),
     ];
@@ -33,7 +35,8 @@ export function progress(
     return parts.join('  ');
   };
   return {
-    update(done) {
+    update(done, newTotal) {
+      if (newTotal !== undefined) total = newTotal;
       lastDone = done;
       const now = performance.now();
       if (now - last < (tty ? 100 : 2000)) return;

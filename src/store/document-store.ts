@@ -1,7 +1,8 @@
 // Whole call-record documents: reassembled for export, deleted, purged. Reassembly reads a page of records and
-// then their sessions, segments and participants with one query each (no N+1).
+// then the blobs of their sessions, segments and participants with one query (no N+1).
 import type { Kysely } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
+import { decodeParts } from './parts/codec.js';
 import type { Database } from './schema.js';
 import type { RecordKey } from './types.js';
 
@@ -22,7 +23,7 @@ export interface DocumentStore {
   purgeOlderThan(tenantId: string | undefined, beforeMs: number, limit: number): Promise<number>;
 }
 
-const CHILD_TABLES = ['call_sessions', 'call_segments', 'call_participants', 'participant_index'] as const;
+const CHILD_TABLES = ['call_record_parts', 'participant_index'] as const;
 type Obj = Record<string, unknown>;
 
 export class KyselyDocumentStore implements DocumentStore {
@@ -59,61 +60,25 @@ export class KyselyDocumentStore implements DocumentStore {
     const page = records.slice(0, o.limit);
     if (page.length === 0) return { docs: [] };
     const ids = page.map((r) => r.id);
-    const [sessions, segments, participants] = await Promise.all([
-      this.#db
-        .selectFrom('call_sessions')
-        .select(['record_id', 'ordinal', 'body'])
-        .where('tenant_id', '=', tenantId)
-        .where('record_id', 'in', ids)
-        .orderBy('record_id')
-        .orderBy('ordinal')
-        .execute(),
-      this.#db
-        .selectFrom('call_segments')
-        .select(['record_id', 'session_ordinal', 'body'])
-        .where('tenant_id', '=', tenantId)
-        .where('record_id', 'in', ids)
-        .orderBy('record_id')
-        .orderBy('session_ordinal')
-        .orderBy('ordinal')
-        .execute(),
-      this.#db
-        .selectFrom('call_participants')
-        .select(['record_id', 'body'])
-        .where('tenant_id', '=', tenantId)
-        .where('record_id', 'in', ids)
-        .orderBy('record_id')
-        .orderBy('ordinal')
-        .execute(),
-    ]);
-    const sessionsOf = new Map<string, Obj[]>();
-    const byKey = new Map<string, Obj>();
-    for (const s of sessions) {
-      const session = { ...(JSON.parse(s.body) as Obj), segments: [] as Obj[] };
-      byKey.set(`${s.record_id}\0${s.ordinal}`, session);
-      sessionsOf.set(s.record_id, [...(sessionsOf.get(s.record_id) ?? []), session]);
-    }
-    for (const g of segments) {
-      (byKey.get(`${g.record_id}\0${g.session_ordinal}`)?.segments as Obj[] | undefined)?.push(
-        JSON.parse(g.body) as Obj,
-      );
-    }
-    const participantsOf = new Map<string, Obj[]>();
-    for (const p of participants) {
-      participantsOf.set(p.record_id, [
-        ...(participantsOf.get(p.record_id) ?? []),
-        JSON.parse(p.body) as Obj,
-      ]);
-    }
-    const docs = page.map(
-      (r) =>
-        ({
-          ...(JSON.parse(r.body) as Obj),
-          organizer_v2: r.organizer === null ? null : (JSON.parse(r.organizer) as Obj),
-          participants_v2: participantsOf.get(r.id) ?? [],
-          sessions: sessionsOf.get(r.id) ?? [],
-        }) as unknown as CallRecordDocument,
-    );
+    const blobs = await this.#db
+      .selectFrom('call_record_parts')
+      .select(['record_id', 'data'])
+      .where('tenant_id', '=', tenantId)
+      .where('record_id', 'in', ids)
+      .execute();
+    const partsOf = new Map(blobs.map((b) => [b.record_id, decodeParts(b.data)]));
+    const docs = page.map((r) => {
+      const parts = partsOf.get(r.id);
+      return {
+        ...(JSON.parse(r.body) as Obj),
+        organizer_v2: r.organizer === null ? null : (JSON.parse(r.organizer) as Obj),
+        participants_v2: (parts?.participants ?? []).map((p) => JSON.parse(p.body) as Obj),
+        sessions: (parts?.sessions ?? []).map((s) => ({
+          ...(JSON.parse(s.body) as Obj),
+          segments: s.segments.map((g) => JSON.parse(g.body) as Obj),
+        })),
+      } as unknown as CallRecordDocument;
+    });
     const last = page[page.length - 1]!;
     return records.length > o.limit
       ? { docs, next: { startMs: Number(last.start_ms), id: last.id } }

@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_identity.js';
 import * as m003 from './migrations/003_log_rows.js';
 import * as m004 from './migrations/004_pending_records.js';
 import * as m005 from './migrations/005_notifications.js';
+import * as m006 from './migrations/006_record_parts.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_call_records': m001,
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_log_rows': m003,
   '004_pending_records': m004,
   '005_notifications': m005,
+  '006_record_parts': m006,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

@@ -1,19 +1,13 @@
 // Turns a call record document into table rows: the JSON bodies are serialized once here, at write time, so
-// reads can splice them into responses without parsing.
+// reads can splice them into responses without parsing. Sessions, segments and participants go into one
+// compressed blob per record (./parts/codec.ts).
 import type { CallRecordDocument } from '../graph/model/index.js';
-import type {
-  CallParticipantsTable,
-  CallRecordsTable,
-  CallSegmentsTable,
-  CallSessionsTable,
-  ParticipantIndexTable,
-} from './schema.js';
+import { encodeParts, type RecordParts } from './parts/codec.js';
+import type { CallRecordPartsTable, CallRecordsTable, ParticipantIndexTable } from './schema.js';
 
 export interface RecordRows {
   record: CallRecordsTable;
-  sessions: CallSessionsTable[];
-  segments: CallSegmentsTable[];
-  participants: CallParticipantsTable[];
+  parts: CallRecordPartsTable;
   participantIndex: ParticipantIndexTable[];
 }
 
@@ -34,7 +28,19 @@ export function parseInstant(value: string, what: string): number {
   return ms;
 }
 
-export function toRows(tenantId: string, doc: CallRecordDocument): RecordRows {
+/** The serialized bodies of a record's sessions, segments and participants, before encoding. */
+export function toParts(doc: CallRecordDocument): RecordParts {
+  return {
+    sessions: doc.sessions.map((s) => ({
+      id: s.id,
+      body: JSON.stringify(withoutKeys(s, 'segments')),
+      segments: s.segments.map((g) => ({ id: g.id, body: JSON.stringify(g) })),
+    })),
+    participants: doc.participants_v2.map((p) => ({ id: p.id, body: JSON.stringify(p) })),
+  };
+}
+
+function rowsWith(tenantId: string, doc: CallRecordDocument, data: Buffer): RecordRows {
   const startMs = parseInstant(doc.startDateTime, 'startDateTime');
   const record: CallRecordsTable = {
     tenant_id: tenantId,
@@ -48,40 +54,16 @@ export function toRows(tenantId: string, doc: CallRecordDocument): RecordRows {
     session_count: doc.sessions.length,
     participant_count: doc.participants_v2.length,
   };
-  const sessions: CallSessionsTable[] = [];
-  const segments: CallSegmentsTable[] = [];
-  doc.sessions.forEach((s, i) => {
-    sessions.push({
-      tenant_id: tenantId,
-      record_id: doc.id,
-      ordinal: i,
-      id: s.id,
-      body: JSON.stringify(withoutKeys(s, 'segments')),
-      segment_count: s.segments.length,
-    });
-    s.segments.forEach((g, j) => {
-      segments.push({
-        tenant_id: tenantId,
-        record_id: doc.id,
-        session_ordinal: i,
-        ordinal: j,
-        id: g.id,
-        body: JSON.stringify(g),
-      });
-    });
-  });
-  const participants = doc.participants_v2.map((p, i) => ({
-    tenant_id: tenantId,
-    record_id: doc.id,
-    ordinal: i,
-    id: p.id,
-    body: JSON.stringify(p),
-  }));
-  const participantIndex = participants.map((p) => ({
+  const participantIndex = doc.participants_v2.map((p) => ({
     tenant_id: tenantId,
     participant_id: p.id,
     start_ms: startMs,
     record_id: doc.id,
   }));
-  return { record, sessions, segments, participants, participantIndex };
+  return { record, parts: { tenant_id: tenantId, record_id: doc.id, data }, participantIndex };
+}
+
+/** The rows of one document. */
+export function toRows(tenantId: string, doc: CallRecordDocument): RecordRows {
+  return rowsWith(tenantId, doc, encodeParts(toParts(doc)));
 }
