@@ -33,7 +33,7 @@ export function printTable(r: Report, out: (line: string) => void): void {
   if (g) {
     out(
       `generator: ${g.records} records, ${g.logRows} log rows (${g.users} users x ${g.days} days) in ${g.seconds} s: ` +
-        `${g.recordsPerSecond} records/s generated and written, ${g.generatorRecordsPerSecond} records/s generator alone`,
+        `${g.recordsPerSecond} records/s generated and written (writer busy ${g.writeSeconds} s, waiting for the generation thread ${g.waitSeconds} s), peak ${g.peakRssMb} MB`,
     );
   }
   out(

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { classifyAudioStream } from '../generate/index.js';
-import { emptyRows, generateCallData, type TelephonyRows } from '../generate/telephony/index.js';
-import type { CallRecordDocument } from '../graph/model/index.js';
+import { generateBatches } from '../generate/worker/index.js';
 import { print, withCommon, withStore, type CommonOptions } from './common.js';
 import { progress } from './progress.js';
 
@@ -29,27 +27,6 @@ interface GenerateOpts extends CommonOptions {
 }
 
 const BATCH = 500;
-
-function stats(
-  doc: CallRecordDocument,
-  acc: { sessions: number; streams: number; audio: number; poor: number },
-) {
-  acc.sessions += doc.sessions.length;
-  for (const s of doc.sessions) {
-    for (const g of s.segments) {
-      for (const m of g.media) {
-        acc.streams += m.streams.length;
-        if (m.label !== 'main-audio') continue;
-        for (const st of m.streams) {
-          const c = classifyAudioStream(st);
-          if (c === 'unclassified') continue;
-          acc.audio += 1;
-          if (c === 'poor') acc.poor += 1;
-        }
-      }
-    }
-  }
-}
 
 export function generateCommand(program: Command): void {
   withCommon(
@@ -100,38 +77,20 @@ export function generateCommand(program: Command): void {
         const bar = progress('records', expected);
         const fromMs = until.getTime() - options.days * 86_400_000;
         const acc = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0, logRows: 0 };
-        let batch: CallRecordDocument[] = [];
-        let logs: TelephonyRows = emptyRows();
-        const flush = async () => {
-          await store.upsertCallRecords(tenantId, batch);
-          await store.logs.insert(tenantId, logs);
-          batch = [];
-          logs = emptyRows();
-        };
-        for (const { record, logs: rows } of generateCallData(options)) {
-          if (o.pstn) logs.pstnCalls.push(...rows.pstnCalls);
-          if (o.pstn) logs.blockedUsers.push(...rows.blockedUsers);
-          if (o.directRouting) logs.directRoutingCalls.push(...rows.directRoutingCalls);
-          if (o.sms) logs.sms.push(...rows.sms);
-          if (!record) continue;
-          batch.push(record);
-          acc.records += 1;
-          stats(record, acc);
-          if (batch.length === BATCH) {
-            acc.logRows +=
-              logs.pstnCalls.length +
-              logs.blockedUsers.length +
-              logs.directRoutingCalls.length +
-              logs.sms.length;
-            await flush();
-            // Records come in startDateTime order: the share of the period covered so far corrects the estimate.
-            const covered = (Date.parse(record.startDateTime) - fromMs) / (until.getTime() - fromMs);
-            bar.update(acc.records, covered > 0.05 ? Math.round(acc.records / covered) : undefined);
-          }
+        // The generator, serialization and compression run on a worker thread; this one writes (two cores).
+        for await (const batch of generateBatches({
+          generate: options,
+          batch: BATCH,
+          logs: { pstn: o.pstn, directRouting: o.directRouting, sms: o.sms },
+        })) {
+          await store.upsertRecordRows(tenantId, batch.rows);
+          await store.logs.insert(tenantId, batch.logs);
+          for (const k of Object.keys(acc) as (keyof typeof acc)[]) acc[k] += batch.counts[k];
+          if (batch.lastStartMs === undefined) continue;
+          // Records come in startDateTime order: the share of the period covered so far corrects the estimate.
+          const covered = (batch.lastStartMs - fromMs) / (until.getTime() - fromMs);
+          bar.update(acc.records, covered > 0.05 ? Math.round(acc.records / covered) : undefined);
         }
-        acc.logRows +=
-          logs.pstnCalls.length + logs.blockedUsers.length + logs.directRoutingCalls.length + logs.sms.length;
-        await flush();
         bar.update(acc.records);
         bar.finish();
         const seconds = (performance.now() - started) / 1000;

@@ -355,6 +355,19 @@ export class KyselyStore implements Store {
     return this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
   }
 
+  async upsertRecordRows(tenantId: string, rows: RecordRows[]): Promise<UpsertOutcome[]> {
+    if (rows.length === 0) return [];
+    for (const r of rows) {
+      if (
+        r.record.tenant_id !== tenantId ||
+        r.parts.tenant_id !== tenantId ||
+        r.participantIndex.some((p) => p.tenant_id !== tenantId)
+      )
+        throw new Error('rows of another tenant');
+    }
+    return this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
+  }
+
   /** upsertCallRecords inside a caller's transaction (the pending-record dispatcher). */
   async #upsertIn(
     trx: Transaction<Database>,

@@ -1,4 +1,5 @@
 // The store's domain interface. API handlers and the generator talk to this, never to SQL.
+import type { RecordRows } from './rows.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
@@ -115,5 +116,10 @@ export interface Store {
 
   /** Stores records in one transaction; a record with a version not above the stored one is ignored. */
   upsertCallRecords(tenantId: string, docs: Iterable<CallRecordDocument>): Promise<UpsertOutcome[]>;
+  /**
+   * upsertCallRecords for rows already built by toRows (src/store/rows.ts), in one transaction: the bulk
+   * generator serializes and compresses on another thread and hands the rows over.
+   */
+  upsertRecordRows(tenantId: string, rows: RecordRows[]): Promise<UpsertOutcome[]>;
   countAllCallRecords(tenantId: string): Promise<number>;
 }

@@ -1,0 +1,37 @@
+// Messages between the bulk generation thread (thread.ts) and the writer (index.ts).
+import type { RecordRows } from '../../store/rows.js';
+import type { GenerateOptions } from '../options.js';
+import type { TelephonyRows } from '../telephony/index.js';
+
+export interface BatchOptions {
+  generate: GenerateOptions;
+  /** Records per batch. */
+  batch: number;
+  /** Log kinds to keep (the others are dropped in the thread). */
+  logs: { pstn: boolean; directRouting: boolean; sms: boolean };
+}
+
+export interface BatchCounts {
+  records: number;
+  sessions: number;
+  /** Media streams of every kind. */
+  streams: number;
+  /** Classified main-audio streams, and how many of them are poor (CQD). */
+  audio: number;
+  poor: number;
+  logRows: number;
+}
+
+export interface GeneratedBatch {
+  rows: RecordRows[];
+  logs: TelephonyRows;
+  counts: BatchCounts;
+  /** startDateTime of the batch's last record, epoch ms (records come in start order); undefined if none. */
+  lastStartMs?: number;
+}
+
+export type FromThread =
+  { type: 'batch'; batch: GeneratedBatch } | { type: 'done' } | { type: 'error'; message: string };
+
+/** The writer grants the thread one more batch. */
+export type ToThread = { type: 'more' };

@@ -1,0 +1,77 @@
+// The bulk generation thread: runs the generator and turns its records into store rows (JSON serialization and
+// compression, the costly part of a write), one batch at a time, as the writer asks for them.
+import { parentPort, workerData } from 'node:worker_threads';
+import { toRows } from '../../store/rows.js';
+import { classifyAudioStream } from '../index.js';
+import { emptyRows, generateCallData, type TelephonyRows } from '../telephony/index.js';
+import type { CallRecordDocument } from '../../graph/model/index.js';
+import type { BatchCounts, BatchOptions, FromThread, GeneratedBatch, ToThread } from './protocol.js';
+
+const port = parentPort!;
+const o = workerData as BatchOptions;
+let credit = 0;
+let wake: (() => void) | undefined;
+port.on('message', (m: ToThread) => {
+  if (m.type !== 'more') return;
+  credit += 1;
+  wake?.();
+});
+
+const post = (m: FromThread) => port.postMessage(m);
+
+function countRecord(doc: CallRecordDocument, c: BatchCounts): void {
+  c.records += 1;
+  c.sessions += doc.sessions.length;
+  for (const s of doc.sessions) {
+    for (const g of s.segments) {
+      for (const m of g.media) {
+        c.streams += m.streams.length;
+        if (m.label !== 'main-audio') continue;
+        for (const st of m.streams) {
+          const kind = classifyAudioStream(st);
+          if (kind === 'unclassified') continue;
+          c.audio += 1;
+          if (kind === 'poor') c.poor += 1;
+        }
+      }
+    }
+  }
+}
+
+async function run(): Promise<void> {
+  const tenantId = o.generate.tenantId;
+  let batch: GeneratedBatch = fresh();
+  function fresh(): GeneratedBatch {
+    return {
+      rows: [],
+      logs: emptyRows(),
+      counts: { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0, logRows: 0 },
+    };
+  }
+  const send = async () => {
+    while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
+    credit -= 1;
+    const l: TelephonyRows = batch.logs;
+    batch.counts.logRows =
+      l.pstnCalls.length + l.directRoutingCalls.length + l.sms.length + l.blockedUsers.length;
+    post({ type: 'batch', batch });
+    batch = fresh();
+  };
+  for (const { record, logs } of generateCallData(o.generate)) {
+    if (o.logs.pstn) batch.logs.pstnCalls.push(...logs.pstnCalls);
+    if (o.logs.pstn) batch.logs.blockedUsers.push(...logs.blockedUsers);
+    if (o.logs.directRouting) batch.logs.directRoutingCalls.push(...logs.directRoutingCalls);
+    if (o.logs.sms) batch.logs.sms.push(...logs.sms);
+    if (!record) continue;
+    batch.rows.push(toRows(tenantId, record));
+    batch.lastStartMs = Date.parse(record.startDateTime);
+    countRecord(record, batch.counts);
+    if (batch.rows.length === o.batch) await send();
+  }
+  await send();
+  post({ type: 'done' });
+}
+
+run().catch((err: unknown) =>
+  post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+);
