@@ -37,6 +37,23 @@ async function insertChunked<T extends keyof Database>(
   }
 }
 
+type Bound = { ms: number; inclusive: boolean };
+
+/**
+ * The one lower bound on start_ms that implies all of a list query's: the retention floor, the $filter's and the
+ * keyset position's (start_ms >= after.startMs). SQLite ranges an index scan on one bound per column only and may
+ * pick a looser one when there are several, scanning every earlier row of the tenant: deep pages got slower with
+ * depth. With the tightest bound alone the scan starts at the page.
+ */
+function lowerBound(q: RecordQuery & { minStartMs: number; after?: RecordKey }): Bound {
+  let bound: Bound = { ms: q.minStartMs, inclusive: true };
+  const tighter = (b: Bound) => b.ms > bound.ms || (b.ms === bound.ms && !b.inclusive);
+  if (q.startAfter && tighter(q.startAfter)) bound = q.startAfter;
+  if (q.after && tighter({ ms: q.after.startMs, inclusive: true }))
+    bound = { ms: q.after.startMs, inclusive: true };
+  return bound;
+}
+
 export interface KyselyStoreOptions {
   db: Kysely<Database>;
   onClose?: () => void;
@@ -155,23 +172,18 @@ export class KyselyStore implements Store {
 
   /** Range scan on call_records_by_start. */
   #byStart(tenantId: string, q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number }) {
+    const lower = lowerBound(q);
     let query = this.#db
       .selectFrom('call_records')
       .select(['id', 'start_ms', 'body', 'organizer'])
       .where('tenant_id', '=', tenantId)
-      .where('start_ms', '>=', q.minStartMs);
-    if (q.startAfter) query = query.where('start_ms', q.startAfter.inclusive ? '>=' : '>', q.startAfter.ms);
+      .where('start_ms', lower.inclusive ? '>=' : '>', lower.ms);
     if (q.startBefore)
       query = query.where('start_ms', q.startBefore.inclusive ? '<=' : '<', q.startBefore.ms);
     const after = q.after;
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('start_ms', '>', after.startMs),
-          eb.and([eb('start_ms', '=', after.startMs), eb('id', '>', after.id)]),
-        ]),
-      );
-    }
+    // start_ms >= after.startMs holds through the lower bound, so the keyset condition reduces to this.
+    if (after)
+      query = query.where((eb) => eb.or([eb('start_ms', '>', after.startMs), eb('id', '>', after.id)]));
     return query.orderBy('start_ms').orderBy('id').limit(q.limit).execute();
   }
 
@@ -181,6 +193,7 @@ export class KyselyStore implements Store {
     participantId: string,
     q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number },
   ) {
+    const lower = lowerBound(q);
     let query = this.#db
       .selectFrom('participant_index as p')
       .innerJoin('call_records as r', (j) =>
@@ -189,17 +202,13 @@ export class KyselyStore implements Store {
       .select(['r.id', 'r.start_ms', 'r.body', 'r.organizer'])
       .where('p.tenant_id', '=', tenantId)
       .where('p.participant_id', '=', participantId)
-      .where('p.start_ms', '>=', q.minStartMs);
-    if (q.startAfter) query = query.where('p.start_ms', q.startAfter.inclusive ? '>=' : '>', q.startAfter.ms);
+      .where('p.start_ms', lower.inclusive ? '>=' : '>', lower.ms);
     if (q.startBefore)
       query = query.where('p.start_ms', q.startBefore.inclusive ? '<=' : '<', q.startBefore.ms);
     const after = q.after;
     if (after) {
       query = query.where((eb) =>
-        eb.or([
-          eb('p.start_ms', '>', after.startMs),
-          eb.and([eb('p.start_ms', '=', after.startMs), eb('p.record_id', '>', after.id)]),
-        ]),
+        eb.or([eb('p.start_ms', '>', after.startMs), eb('p.record_id', '>', after.id)]),
       );
     }
     return query.orderBy('p.start_ms').orderBy('p.record_id').limit(q.limit).execute();

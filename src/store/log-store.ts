@@ -105,20 +105,18 @@ export class KyselyLogStore implements LogStore {
   async list(tenantId: string, kind: LogKind, q: LogRangeQuery<LogKey>): Promise<StoredLogRow[]> {
     // The four tables share these columns; the cast only picks one name for the type checker.
     const table = LOG_TABLES[kind] as 'sms_logs';
+    const after = q.after;
+    // One lower bound on time_ms (SQLite ranges an index scan on one bound per column only): the keyset position's
+    // when it is past fromMs, and then time_ms >= after.timeMs holds, so the keyset condition reduces to an OR.
+    const from = after && after.timeMs >= q.fromMs ? after.timeMs : q.fromMs;
     let query = this.#db
       .selectFrom(table)
       .select(['id', 'time_ms', 'body'])
       .where('tenant_id', '=', tenantId)
-      .where('time_ms', '>=', q.fromMs)
+      .where('time_ms', '>=', from)
       .where('time_ms', '<', q.toMs);
-    const after = q.after;
     if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('time_ms', '>', after.timeMs),
-          eb.and([eb('time_ms', '=', after.timeMs), eb('id', '>', after.id)]),
-        ]),
-      );
+      query = query.where((eb) => eb.or([eb('time_ms', '>', after.timeMs), eb('id', '>', after.id)]));
     }
     const rows = await query.orderBy('time_ms').orderBy('id').limit(q.limit).execute();
     return rows.map((r) => ({ id: r.id, timeMs: Number(r.time_ms), body: r.body }));
