@@ -10,6 +10,7 @@ import {
   smsRow,
   type LogRows,
 } from './log-rows.js';
+import { PreparedQueries } from './prepared.js';
 import type { Database } from './schema.js';
 
 /** A position in a log's page order. */
@@ -67,9 +68,11 @@ const CHUNK = 400;
 
 export class KyselyLogStore implements LogStore {
   readonly #db: Kysely<Database>;
+  readonly #prepared: PreparedQueries<Database>;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#prepared = new PreparedQueries(db);
   }
 
   async insert(tenantId: string, rows: LogRows): Promise<void> {
@@ -109,16 +112,17 @@ export class KyselyLogStore implements LogStore {
     // One lower bound on time_ms (SQLite ranges an index scan on one bound per column only): the keyset position's
     // when it is past fromMs, and then time_ms >= after.timeMs holds, so the keyset condition reduces to an OR.
     const from = after && after.timeMs >= q.fromMs ? after.timeMs : q.fromMs;
-    let query = this.#db
-      .selectFrom(table)
-      .select(['id', 'time_ms', 'body'])
-      .where('tenant_id', '=', tenantId)
-      .where('time_ms', '>=', from)
-      .where('time_ms', '<', q.toMs);
-    if (after) {
-      query = query.where((eb) => eb.or([eb('time_ms', '>', after.timeMs), eb('id', '>', after.id)]));
-    }
-    const rows = await query.orderBy('time_ms').orderBy('id').limit(q.limit).execute();
+    const args = [tenantId, from, q.toMs, after?.timeMs, after?.id, q.limit];
+    const rows = await this.#prepared.rows(`${table} ${after ? 'after' : ''}`, args, (arg) => {
+      let query = this.#db
+        .selectFrom(table)
+        .select(['id', 'time_ms', 'body'])
+        .where('tenant_id', '=', arg(0))
+        .where('time_ms', '>=', arg(1))
+        .where('time_ms', '<', arg(2));
+      if (after) query = query.where((eb) => eb.or([eb('time_ms', '>', arg(3)), eb('id', '>', arg(4))]));
+      return query.orderBy('time_ms').orderBy('id').limit(arg(5));
+    });
     return rows.map((r) => ({ id: r.id, timeMs: Number(r.time_ms), body: r.body }));
   }
 
