@@ -42,6 +42,38 @@ export function collectionText(
   return parts;
 }
 
+/**
+ * `withContext(context, extendObject(text, pairs))` as parts: the entity's own properties, then the pairs, whose
+ * values may be given as parts too (an expanded collection's items), so that nothing big is concatenated.
+ */
+export function entityParts(
+  context: string,
+  text: string,
+  pairs: [string, string | readonly string[] | undefined][],
+): string[] {
+  const parts = ['{"@odata.context":' + str(context)];
+  if (text !== '{}') parts.push(',' + text.slice(1, -1));
+  for (const [k, v] of pairs) {
+    if (v === undefined) continue;
+    parts.push(',' + JSON.stringify(k) + ':');
+    if (typeof v === 'string') parts.push(v);
+    else for (const p of v) parts.push(p);
+  }
+  parts.push('}');
+  return parts;
+}
+
+/** `[item,item,...]` as parts. */
+export function arrayParts(items: readonly string[]): string[] {
+  const parts = ['['];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(',');
+    parts.push(items[i]!);
+  }
+  parts.push(']');
+  return parts;
+}
+
 /** The UTF-8 bytes of a body given as text or as parts, encoded once into one buffer of the exact size. */
 export function responseBytes(body: string | readonly string[]): Buffer {
   if (typeof body === 'string') return Buffer.from(body);
