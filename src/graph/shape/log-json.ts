@@ -207,14 +207,24 @@ export function servedLogRowText(
   stored: string,
   omitNulls: boolean,
 ): string {
-  if (!omitNulls) {
-    const plan = cutOf(version, typeName);
-    if (plan?.cut === '') return stored;
-    if (plan !== undefined) {
-      // The stored text is logRowText's own output, so its values need no rewriting: only the tail goes.
-      const at = stored.indexOf(plan.cut);
-      if (at > 0 && topLevelAfter(stored, at, plan.kept)) return stored.slice(0, at) + '}';
-    }
-  }
-  return logRowText(version, typeName, JSON.parse(stored) as Record<string, unknown>, omitNulls);
+  return logRowServer(version, typeName, omitNulls)(stored);
+}
+
+/** servedLogRowText for a whole page: the plan is looked up once, not per row. */
+export function logRowServer(
+  version: GraphVersion,
+  typeName: string,
+  omitNulls: boolean,
+): (stored: string) => string {
+  const parse = (stored: string) =>
+    logRowText(version, typeName, JSON.parse(stored) as Record<string, unknown>, omitNulls);
+  const plan = omitNulls ? undefined : cutOf(version, typeName);
+  if (plan === undefined) return parse;
+  if (plan.cut === '') return (stored) => stored;
+  const { cut, kept } = plan;
+  // The stored text is logRowText's own output, so its values need no rewriting: only the tail goes.
+  return (stored) => {
+    const at = stored.indexOf(cut);
+    return at > 0 && topLevelAfter(stored, at, kept) ? stored.slice(0, at) + '}' : parse(stored);
+  };
 }
