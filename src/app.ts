@@ -1,6 +1,11 @@
 // The composition root: builds the Fastify app with its dependencies. It never listens (main does).
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { registerErrorHandling, sendGraphError } from './api/errors.js';
 import { registerGraphRoutes } from './api/graph/routes.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
@@ -61,6 +66,26 @@ function requestForLog(request: { method: string; url: string; host?: string; ip
   };
 }
 
+/**
+ * One log line per request, written when it completes (method, URL, status, time); Fastify's own 'incoming
+ * request' line moves to debug. Two lines a request were a measurable share of a small request's cost.
+ */
+class RequestLog extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const responseTime = reply.elapsedTime;
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime }, 'request completed');
+  }
+}
+
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const options = {
     logger: {
@@ -69,6 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       serializers: { req: requestForLog },
       ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
+    logController: new RequestLog(),
     genReqId: genRequestId,
     requestIdHeader: false as const,
     trustProxy: false,

@@ -83,6 +83,11 @@ export class KeyRing {
     this.#lastReload = Date.now();
   }
 
+  /** Whether tokens signed with `kid` verify against the published keys (without reloading). */
+  publishes(kid: string): boolean {
+    return this.#published.some((k) => k.kid === kid);
+  }
+
   /** Reloads at most every 5 s, when a token names a kid this process does not know. */
   async reloadForUnknownKid(kid: string): Promise<boolean> {
     if (this.#published.some((k) => k.kid === kid)) return true;

@@ -64,11 +64,29 @@ export interface VerifierOptions {
 
 type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>;
 
+/** A token this server signed that passed every check, with the claims its later checks depend on. */
+interface Verified {
+  principal: Principal;
+  kid: string;
+  /** NumericDate claims (seconds), as jose checks them against the clock. */
+  exp: number;
+  nbf: number | undefined;
+}
+
+/** Verified tokens remembered, by their exact text; the oldest entry leaves first when full. */
+const VERIFIED_MAX = 1000;
+
 export class TokenVerifier {
   readonly #keys: KeyRing;
   readonly #clock: Clock;
   readonly #tolerance: number;
   readonly #trusted: { issuer: string; keys: KeySet }[];
+  /**
+   * Checking an RS256 signature is most of what a small request costs, and clients send the same token for an hour.
+   * A token that passed is remembered until its exp; a hit still checks its lifetime against the (virtual) clock
+   * as jose does, and that its key is still published (rotation retires keys).
+   */
+  readonly #verified = new Map<string, Verified>();
 
   constructor(options: VerifierOptions) {
     this.#keys = options.keys;
@@ -81,6 +99,21 @@ export class TokenVerifier {
   }
 
   async verify(token: string | undefined): Promise<Principal> {
+    if (token) {
+      const hit = this.#verified.get(token);
+      if (hit) {
+        if (this.#keys.publishes(hit.kid)) {
+          const now = Math.floor(this.#clock.now() / 1000);
+          if (hit.nbf !== undefined && hit.nbf > now + this.#tolerance) throw reject('notYetValid');
+          if (hit.exp <= now - this.#tolerance) {
+            this.#verified.delete(token);
+            throw reject('expired');
+          }
+          return hit.principal;
+        }
+        this.#verified.delete(token);
+      }
+    }
     if (!token) throw reject('empty');
     if (token.split('.').length !== 3) throw reject('malformed');
     let kid: string | undefined;
@@ -96,7 +129,9 @@ export class TokenVerifier {
     if (await this.#keys.reloadForUnknownKid(kid)) {
       const payload = await this.#check(token, this.#keys.keySet());
       if (payload.iss !== stsIssuer(String(payload.tid))) throw reject('issuer');
-      return principalOf(payload);
+      const principal = principalOf(payload);
+      this.#remember(token, { principal, kid, exp: payload.exp!, nbf: payload.nbf });
+      return principal;
     }
     let lastError: unknown;
     for (const t of this.#trusted) {
@@ -111,6 +146,14 @@ export class TokenVerifier {
       }
     }
     throw reject('signature', lastError);
+  }
+
+  #remember(token: string, v: Verified): void {
+    if (this.#verified.size >= VERIFIED_MAX) {
+      const oldest = this.#verified.keys().next();
+      if (!oldest.done) this.#verified.delete(oldest.value);
+    }
+    this.#verified.set(token, v);
   }
 
   async #check(token: string, keys: KeySet): Promise<JWTPayload> {

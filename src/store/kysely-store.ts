@@ -9,6 +9,7 @@ import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './
 import { KyselySubscriptionStore, type SubscriptionStore } from './subscription-store.js';
 import { migrateToLatest } from './migrate.js';
 import { decodeParts, type RecordParts } from './parts/codec.js';
+import { PreparedQueries } from './prepared.js';
 import { toRows, type RecordRows } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -38,6 +39,23 @@ async function insertChunked<T extends keyof Database>(
   }
 }
 
+type Bound = { ms: number; inclusive: boolean };
+
+/**
+ * The one lower bound on start_ms that implies all of a list query's: the retention floor, the $filter's and the
+ * keyset position's (start_ms >= after.startMs). SQLite ranges an index scan on one bound per column only and may
+ * pick a looser one when there are several, scanning every earlier row of the tenant: deep pages got slower with
+ * depth. With the tightest bound alone the scan starts at the page.
+ */
+function lowerBound(q: RecordQuery & { minStartMs: number; after?: RecordKey }): Bound {
+  let bound: Bound = { ms: q.minStartMs, inclusive: true };
+  const tighter = (b: Bound) => b.ms > bound.ms || (b.ms === bound.ms && !b.inclusive);
+  if (q.startAfter && tighter(q.startAfter)) bound = q.startAfter;
+  if (q.after && tighter({ ms: q.after.startMs, inclusive: true }))
+    bound = { ms: q.after.startMs, inclusive: true };
+  return bound;
+}
+
 export interface KyselyStoreOptions {
   db: Kysely<Database>;
   onClose?: () => void;
@@ -46,6 +64,7 @@ export interface KyselyStoreOptions {
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #onClose: (() => void) | undefined;
+  readonly #prepared: PreparedQueries<Database>;
   readonly identity: IdentityStore;
   readonly documents: DocumentStore;
   readonly logs: LogStore;
@@ -56,6 +75,7 @@ export class KyselyStore implements Store {
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
     this.#onClose = options.onClose;
+    this.#prepared = new PreparedQueries(options.db);
     this.identity = new KyselyIdentityStore(options.db);
     this.documents = new KyselyDocumentStore(options.db);
     this.logs = new KyselyLogStore(options.db);
@@ -154,24 +174,21 @@ export class KyselyStore implements Store {
 
   /** Range scan on call_records_by_start. */
   #byStart(tenantId: string, q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number }) {
-    let query = this.#db
-      .selectFrom('call_records')
-      .select(['id', 'start_ms', 'body', 'organizer'])
-      .where('tenant_id', '=', tenantId)
-      .where('start_ms', '>=', q.minStartMs);
-    if (q.startAfter) query = query.where('start_ms', q.startAfter.inclusive ? '>=' : '>', q.startAfter.ms);
-    if (q.startBefore)
-      query = query.where('start_ms', q.startBefore.inclusive ? '<=' : '<', q.startBefore.ms);
-    const after = q.after;
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('start_ms', '>', after.startMs),
-          eb.and([eb('start_ms', '=', after.startMs), eb('id', '>', after.id)]),
-        ]),
-      );
-    }
-    return query.orderBy('start_ms').orderBy('id').limit(q.limit).execute();
+    const lower = lowerBound(q);
+    const { startBefore: before, after } = q;
+    const shape = `start ${lower.inclusive ? '>=' : '>'} ${before ? (before.inclusive ? '<=' : '<') : ''} ${after ? 'after' : ''}`;
+    const args = [tenantId, lower.ms, before?.ms, after?.startMs, after?.id, q.limit];
+    return this.#prepared.rows(shape, args, (arg) => {
+      let query = this.#db
+        .selectFrom('call_records')
+        .select(['id', 'start_ms', 'body', 'organizer'])
+        .where('tenant_id', '=', arg(0))
+        .where('start_ms', lower.inclusive ? '>=' : '>', arg(1));
+      if (before) query = query.where('start_ms', before.inclusive ? '<=' : '<', arg(2));
+      // start_ms >= after.startMs holds through the lower bound, so the keyset condition reduces to this.
+      if (after) query = query.where((eb) => eb.or([eb('start_ms', '>', arg(3)), eb('id', '>', arg(4))]));
+      return query.orderBy('start_ms').orderBy('id').limit(arg(5));
+    });
   }
 
   /** Range scan on participant_index, joined to the records it names. */
@@ -180,28 +197,26 @@ export class KyselyStore implements Store {
     participantId: string,
     q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number },
   ) {
-    let query = this.#db
-      .selectFrom('participant_index as p')
-      .innerJoin('call_records as r', (j) =>
-        j.onRef('r.tenant_id', '=', 'p.tenant_id').onRef('r.id', '=', 'p.record_id'),
-      )
-      .select(['r.id', 'r.start_ms', 'r.body', 'r.organizer'])
-      .where('p.tenant_id', '=', tenantId)
-      .where('p.participant_id', '=', participantId)
-      .where('p.start_ms', '>=', q.minStartMs);
-    if (q.startAfter) query = query.where('p.start_ms', q.startAfter.inclusive ? '>=' : '>', q.startAfter.ms);
-    if (q.startBefore)
-      query = query.where('p.start_ms', q.startBefore.inclusive ? '<=' : '<', q.startBefore.ms);
-    const after = q.after;
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('p.start_ms', '>', after.startMs),
-          eb.and([eb('p.start_ms', '=', after.startMs), eb('p.record_id', '>', after.id)]),
-        ]),
-      );
-    }
-    return query.orderBy('p.start_ms').orderBy('p.record_id').limit(q.limit).execute();
+    const lower = lowerBound(q);
+    const { startBefore: before, after } = q;
+    const shape = `participant ${lower.inclusive ? '>=' : '>'} ${before ? (before.inclusive ? '<=' : '<') : ''} ${after ? 'after' : ''}`;
+    const args = [tenantId, participantId, lower.ms, before?.ms, after?.startMs, after?.id, q.limit];
+    return this.#prepared.rows(shape, args, (arg) => {
+      let query = this.#db
+        .selectFrom('participant_index as p')
+        .innerJoin('call_records as r', (j) =>
+          j.onRef('r.tenant_id', '=', 'p.tenant_id').onRef('r.id', '=', 'p.record_id'),
+        )
+        .select(['r.id', 'r.start_ms', 'r.body', 'r.organizer'])
+        .where('p.tenant_id', '=', arg(0))
+        .where('p.participant_id', '=', arg(1))
+        .where('p.start_ms', lower.inclusive ? '>=' : '>', arg(2));
+      if (before) query = query.where('p.start_ms', before.inclusive ? '<=' : '<', arg(3));
+      if (after) {
+        query = query.where((eb) => eb.or([eb('p.start_ms', '>', arg(4)), eb('p.record_id', '>', arg(5))]));
+      }
+      return query.orderBy('p.start_ms').orderBy('p.record_id').limit(arg(6));
+    });
   }
 
   async countCallRecords(tenantId: string, q: RecordQuery & { minStartMs: number }): Promise<number> {
@@ -229,24 +244,26 @@ export class KyselyStore implements Store {
   }
 
   async getCallRecord(tenantId: string, id: string, minStartMs: number): Promise<RecordRow | undefined> {
-    const r = await this.#db
-      .selectFrom('call_records')
-      .select(['id', 'start_ms', 'body', 'organizer'])
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .where('start_ms', '>=', minStartMs)
-      .executeTakeFirst();
+    const [r] = await this.#prepared.rows('get', [tenantId, id, minStartMs], (arg) =>
+      this.#db
+        .selectFrom('call_records')
+        .select(['id', 'start_ms', 'body', 'organizer'])
+        .where('tenant_id', '=', arg(0))
+        .where('id', '=', arg(1))
+        .where('start_ms', '>=', arg(2)),
+    );
     return r && { id: r.id, startMs: Number(r.start_ms), body: r.body, organizer: r.organizer };
   }
 
   /** The decoded sessions, segments and participants of one record (one row read, one inflate). */
   async #parts(tenantId: string, recordId: string): Promise<RecordParts | undefined> {
-    const row = await this.#db
-      .selectFrom('call_record_parts')
-      .select('data')
-      .where('tenant_id', '=', tenantId)
-      .where('record_id', '=', recordId)
-      .executeTakeFirst();
+    const [row] = await this.#prepared.rows('parts', [tenantId, recordId], (arg) =>
+      this.#db
+        .selectFrom('call_record_parts')
+        .select('data')
+        .where('tenant_id', '=', arg(0))
+        .where('record_id', '=', arg(1)),
+    );
     return row && decodeParts(row.data);
   }
 

@@ -10,6 +10,7 @@ import {
   smsRow,
   type LogRows,
 } from './log-rows.js';
+import { PreparedQueries } from './prepared.js';
 import type { Database } from './schema.js';
 
 /** A position in a log's page order. */
@@ -67,9 +68,11 @@ const CHUNK = 400;
 
 export class KyselyLogStore implements LogStore {
   readonly #db: Kysely<Database>;
+  readonly #prepared: PreparedQueries<Database>;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#prepared = new PreparedQueries(db);
   }
 
   async insert(tenantId: string, rows: LogRows): Promise<void> {
@@ -105,22 +108,21 @@ export class KyselyLogStore implements LogStore {
   async list(tenantId: string, kind: LogKind, q: LogRangeQuery<LogKey>): Promise<StoredLogRow[]> {
     // The four tables share these columns; the cast only picks one name for the type checker.
     const table = LOG_TABLES[kind] as 'sms_logs';
-    let query = this.#db
-      .selectFrom(table)
-      .select(['id', 'time_ms', 'body'])
-      .where('tenant_id', '=', tenantId)
-      .where('time_ms', '>=', q.fromMs)
-      .where('time_ms', '<', q.toMs);
     const after = q.after;
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('time_ms', '>', after.timeMs),
-          eb.and([eb('time_ms', '=', after.timeMs), eb('id', '>', after.id)]),
-        ]),
-      );
-    }
-    const rows = await query.orderBy('time_ms').orderBy('id').limit(q.limit).execute();
+    // One lower bound on time_ms (SQLite ranges an index scan on one bound per column only): the keyset position's
+    // when it is past fromMs, and then time_ms >= after.timeMs holds, so the keyset condition reduces to an OR.
+    const from = after && after.timeMs >= q.fromMs ? after.timeMs : q.fromMs;
+    const args = [tenantId, from, q.toMs, after?.timeMs, after?.id, q.limit];
+    const rows = await this.#prepared.rows(`${table} ${after ? 'after' : ''}`, args, (arg) => {
+      let query = this.#db
+        .selectFrom(table)
+        .select(['id', 'time_ms', 'body'])
+        .where('tenant_id', '=', arg(0))
+        .where('time_ms', '>=', arg(1))
+        .where('time_ms', '<', arg(2));
+      if (after) query = query.where((eb) => eb.or([eb('time_ms', '>', arg(3)), eb('id', '>', arg(4))]));
+      return query.orderBy('time_ms').orderBy('id').limit(arg(5));
+    });
     return rows.map((r) => ({ id: r.id, timeMs: Number(r.time_ms), body: r.body }));
   }
 

@@ -31,7 +31,8 @@ export interface GraphContext {
 
 export interface GraphResult {
   status?: number;
-  body: string;
+  /** The body as text, or as parts to write one after the other. */
+  body: string | readonly string[];
   contentType?: 'json' | 'text';
   /** The page size applied, for Preference-Applied. */
   pageSize?: number;

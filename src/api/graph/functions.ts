@@ -10,7 +10,7 @@ import {
   type LogFunction,
 } from '../../graph/functions/catalog.js';
 import { parseTimeRange, type TimeRange } from '../../graph/functions/range.js';
-import { logRowText, servedLogRowText } from '../../graph/shape/log-json.js';
+import { logRowServer, logRowText } from '../../graph/shape/log-json.js';
 import { pageSize } from '../../graph/shape/prefer.js';
 import type { TokenScope } from '../../graph/shape/skiptoken.js';
 import type { DialoutGroup, DialoutKey, LogKey } from '../../store/index.js';
@@ -138,7 +138,8 @@ export async function callLogFunction(
       limit: size + 1,
     });
     const page = rows.slice(0, size);
-    items = page.map((r) => servedLogRowText(ctx.version, fn.rowType, r.body, omitNulls));
+    const serve = logRowServer(ctx.version, fn.rowType, omitNulls);
+    items = page.map((r) => serve(r.body));
     const last = page[page.length - 1];
     if (rows.length > size && last) {
       token = ctx.deps.tokens.encode(scope, { n: skipped + page.length, s: last.timeMs, i: last.id });

@@ -21,13 +21,68 @@ export function extendObject(text: string, pairs: [string, string | undefined][]
 
 export const str = (s: string): string => JSON.stringify(s);
 
-export function collectionText(context: string, items: string[], nextLink?: string, count?: number): string {
-  return objectText([
-    ['@odata.context', str(context)],
-    ['@odata.count', count === undefined ? undefined : String(count)],
-    ['value', '[' + items.join(',') + ']'],
-    ['@odata.nextLink', nextLink === undefined ? undefined : str(nextLink)],
-  ]);
+/**
+ * A collection body as the parts to write one after the other: the items (often most of the bytes) are never
+ * copied into one big string, only once into the response's bytes (see `responseBytes`).
+ */
+export function collectionText(
+  context: string,
+  items: string[],
+  nextLink?: string,
+  count?: number,
+): string[] {
+  const parts = ['{"@odata.context":' + str(context)];
+  if (count !== undefined) parts.push(',"@odata.count":' + String(count));
+  parts.push(',"value":[');
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(',');
+    parts.push(items[i]!);
+  }
+  parts.push(nextLink === undefined ? ']}' : '],"@odata.nextLink":' + str(nextLink) + '}');
+  return parts;
+}
+
+/**
+ * `withContext(context, extendObject(text, pairs))` as parts: the entity's own properties, then the pairs, whose
+ * values may be given as parts too (an expanded collection's items), so that nothing big is concatenated.
+ */
+export function entityParts(
+  context: string,
+  text: string,
+  pairs: [string, string | readonly string[] | undefined][],
+): string[] {
+  const parts = ['{"@odata.context":' + str(context)];
+  if (text !== '{}') parts.push(',' + text.slice(1, -1));
+  for (const [k, v] of pairs) {
+    if (v === undefined) continue;
+    parts.push(',' + JSON.stringify(k) + ':');
+    if (typeof v === 'string') parts.push(v);
+    else for (const p of v) parts.push(p);
+  }
+  parts.push('}');
+  return parts;
+}
+
+/** `[item,item,...]` as parts. */
+export function arrayParts(items: readonly string[]): string[] {
+  const parts = ['['];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(',');
+    parts.push(items[i]!);
+  }
+  parts.push(']');
+  return parts;
+}
+
+/** The UTF-8 bytes of a body given as text or as parts, encoded once into one buffer of the exact size. */
+export function responseBytes(body: string | readonly string[]): Buffer {
+  if (typeof body === 'string') return Buffer.from(body);
+  let size = 0;
+  for (const p of body) size += Buffer.byteLength(p);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of body) at += out.write(p, at);
+  return out;
 }
 
 /** An entity body with `@odata.context` as its first property. */

@@ -6,7 +6,7 @@ import { recordFilter, type RecordFilter } from '../../graph/query/records-filte
 import { pageSize } from '../../graph/shape/prefer.js';
 import type { RecordKey, RecordRow } from '../../store/index.js';
 import { minStartMs, type GraphContext, type GraphResult } from './context.js';
-import { collectionText, extendObject, str, withContext } from './json.js';
+import { arrayParts, collectionText, entityParts, extendObject, str } from './json.js';
 import {
   allowOptions,
   carriedOptions,
@@ -151,7 +151,7 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
   if (expansion.sessions) ctxParts.push(expansion.sessions.segments ? 'sessions(segments())' : 'sessions()');
   if (expansion.participants) ctxParts.push('participants_v2()');
   const entitySet = `communications/callRecords${ctxParts.length > 0 ? `(${ctxParts.join(',')})` : ''}`;
-  const pairs: [string, string | undefined][] = [];
+  const pairs: [string, string | readonly string[] | undefined][] = [];
   if (expansion.sessions) {
     const sessionsOptions = { $expand: expansion.sessions.segments ? 'segments' : undefined };
     const page = await sessionsPage(ctx, row.id, {
@@ -164,7 +164,7 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
         'sessions@odata.context',
         str(`${ctx.metadata}${recordPath}/sessions${expansion.sessions.segments ? '(segments())' : ''}`),
       ],
-      ['sessions', '[' + page.items.join(',') + ']'],
+      ['sessions', arrayParts(page.items)],
       ['sessions@odata.nextLink', page.nextLink === undefined ? undefined : str(page.nextLink)],
     );
   }
@@ -172,7 +172,7 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
     const page = await participantsPage(ctx, row.id, { limit: PARTICIPANTS_MAX, carried: {} });
     pairs.push(
       ['participants_v2@odata.context', str(`${ctx.metadata}${recordPath}/participants_v2`)],
-      ['participants_v2', '[' + page.items.join(',') + ']'],
+      ['participants_v2', arrayParts(page.items)],
       ['participants_v2@odata.nextLink', page.nextLink === undefined ? undefined : str(page.nextLink)],
     );
   } else if (!select) {
@@ -181,6 +181,5 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
       str(`${ctx.metadata}${recordPath}/participants_v2/$entity`),
     ]);
   }
-  const entity = extendObject(recordText(ctx, row, select), pairs);
-  return { body: withContext(`${ctx.metadata}${entitySet}/$entity`, entity) };
+  return { body: entityParts(`${ctx.metadata}${entitySet}/$entity`, recordText(ctx, row, select), pairs) };
 }

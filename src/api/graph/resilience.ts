@@ -66,6 +66,8 @@ export async function beforeGraphRequest(
   version: GraphVersion,
 ): Promise<'dropped' | 'continue'> {
   r.compliance.observe(principal.tenantId, principal.appId);
+  // Without faults or throttling nothing below needs the resource path (the handler parses it again anyway).
+  if (r.faults.size === 0 && !r.throttler) return 'continue';
   const q = request.url.indexOf('?');
   const urlPath = q < 0 ? request.url : request.url.slice(0, q);
   const { target, resources } = resolve(urlPath.slice(version.length + 1));

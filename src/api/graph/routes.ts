@@ -12,6 +12,7 @@ import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
 import * as functions from './functions.js';
 import type { GraphContext, GraphDeps, GraphResult } from './context.js';
+import { responseBytes } from './json.js';
 import * as records from './records.js';
 import { handleSubscriptions } from './subscriptions.js';
 import type { SubscriptionService } from '../../notify/subscriptions.js';
@@ -95,9 +96,11 @@ function send(reply: FastifyReply, result: GraphResult): FastifyReply {
     .header('cache-control', 'no-cache')
     .header('x-ms-ags-diagnostic', DIAGNOSTIC);
   if (result.status === 204) return reply.send();
+  // Bytes, not a string: Fastify takes their length as Content-Length instead of measuring a string, and the
+  // socket writes them as they are instead of flattening and encoding the string on the way out.
   return reply
     .header('content-type', result.contentType === 'text' ? 'text/plain;charset=utf-8' : JSON_TYPE)
-    .send(result.body);
+    .send(responseBytes(result.body));
 }
 
 export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOptions): void {

@@ -61,16 +61,16 @@ export function* generateCallData(opts: GenerateOptions): Generator<CallDataItem
   const fromMs = untilMs - Math.round(o.days * MS_PER_DAY);
   const context = { accounts, seed: o.seed, timeZone: o.timeZone, domain: tenant.domain };
   const standalone = standaloneRows(context, fromMs, untilMs);
+  let next = standalone.next();
   const planner = new TelephonyPlanner(o.seed);
-  let next = 0;
   for (const record of generateCallRecords(o, { extraPlans: planner.plans })) {
     const rows = emptyRows();
     const startMs = Date.parse(record.startDateTime);
-    while (next < standalone.length && standalone[next]!.timeMs < startMs) push(rows, standalone[next++]!);
+    for (; !next.done && next.value.timeMs < startMs; next = standalone.next()) push(rows, next.value);
     logs.add(record, rows);
     yield { record, logs: rows };
   }
   const rest = emptyRows();
-  while (next < standalone.length) push(rest, standalone[next++]!);
+  for (; !next.done; next = standalone.next()) push(rest, next.value);
   yield { record: null, logs: rest };
 }

@@ -90,15 +90,23 @@ export interface StandaloneContext {
   domain: string;
 }
 
-/** Every standalone row with fromMs <= time < untilMs, in time order. */
-export function standaloneRows(c: StandaloneContext, fromMs: number, untilMs: number): StandaloneRow[] {
+/** Every standalone row with fromMs <= time < untilMs, in time order, generated as they are read. */
+export function* standaloneRows(
+  c: StandaloneContext,
+  fromMs: number,
+  untilMs: number,
+): Generator<StandaloneRow> {
   const tenant = c.accounts.tenant;
   const patterns = new TimePatterns();
   const rows: StandaloneRow[] = [];
   const smsUsers = c.accounts.list.filter((a) => a.sms);
   const person = (rng: Rng) => c.accounts.list[sampleCumulative(tenant.activityCum, rng)]!;
   const { days } = daysOf(new ZoneClock(c.timeZone), fromMs, untilMs);
-  for (const day of days) {
+  // Day by day, so that memory does not grow with the period: a day's rows all fall at or after its midnight, so
+  // once a day is generated every row before the next midnight is final (an unblock a day or two later waits).
+  // The stable sort of what is pending keeps the order one sort of the whole period would give.
+  for (let d = 0; d < days.length; d++) {
+    const day = days[d]!;
     const rng = new Rng(hashSeed(c.seed, day.day, 0x5a5106));
     const factor = WEEKDAY_FACTOR[day.weekday]!;
     const at = () => day.midnightUtc + patterns.callTimeOfDay(rng);
@@ -146,6 +154,10 @@ export function standaloneRows(c: StandaloneContext, fromMs: number, untilMs: nu
         });
       }
     }
+    const boundary = days[d + 1]?.midnightUtc ?? Infinity;
+    rows.sort((a, b) => a.timeMs - b.timeMs);
+    let ready = 0;
+    while (ready < rows.length && rows[ready]!.timeMs < boundary) ready++;
+    for (const r of rows.splice(0, ready)) if (r.timeMs >= fromMs && r.timeMs < untilMs) yield r;
   }
-  return rows.filter((r) => r.timeMs >= fromMs && r.timeMs < untilMs).sort((a, b) => a.timeMs - b.timeMs);
 }

@@ -151,6 +151,55 @@ export function logRowText(
   return out + '}';
 }
 
+/**
+ * How the stored beta text of a row type becomes `version`'s text without parsing it: when `version`'s columns are
+ * the first columns of the beta order (v1.0 only drops beta-only properties, which come last), its text is the
+ * stored text cut before the first dropped property. `cut` is that property's `,"name":`; '' when nothing is
+ * dropped; undefined when the columns are no prefix (then the row is parsed and written again).
+ */
+const cuts = new Map<string, { cut: string; kept: number } | undefined>();
+
+function cutOf(version: GraphVersion, typeName: string): { cut: string; kept: number } | undefined {
+  const cacheKey = `${version} ${typeName}`;
+  if (cuts.has(cacheKey)) return cuts.get(cacheKey);
+  const served = columns(version, typeName);
+  const stored = columns('beta', typeName);
+  let plan: { cut: string; kept: number } | undefined;
+  if (served.every((c, i) => stored[i]?.name === c.name && stored[i].decimal === c.decimal)) {
+    const first = stored[served.length];
+    plan = { cut: first ? `,${first.key}:` : '', kept: served.length };
+  }
+  cuts.set(cacheKey, plan);
+  return plan;
+}
+
+/**
+ * Whether `end` in a JSON object's text is at its top level (not inside a nested value or a string) with `count`
+ * properties before it. A string value cannot hold an unescaped quote, so `,"name":` found by indexOf is a
+ * property unless it is nested.
+ */
+function topLevelAfter(text: string, end: number, count: number): boolean {
+  let depth = 0;
+  let commas = 0;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // Skip the string: to the next quote not escaped by an odd number of backslashes.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q < 0 || q >= end) return false;
+        let b = q - 1;
+        while (text.charCodeAt(b) === 92 /* \ */) b--;
+        i = q;
+        if ((q - b) % 2 === 1) break;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+    else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+    else if (c === 44 /* , */ && depth === 1) commas++;
+  }
+  return depth === 1 && commas + 1 === count;
+}
+
 /** Stored (beta-shape) row text as `version` serves it. Beta without omit-values=nulls is the stored text itself. */
 export function servedLogRowText(
   version: GraphVersion,
@@ -158,6 +207,24 @@ export function servedLogRowText(
   stored: string,
   omitNulls: boolean,
 ): string {
-  if (version === 'beta' && !omitNulls) return stored;
-  return logRowText(version, typeName, JSON.parse(stored) as Record<string, unknown>, omitNulls);
+  return logRowServer(version, typeName, omitNulls)(stored);
+}
+
+/** servedLogRowText for a whole page: the plan is looked up once, not per row. */
+export function logRowServer(
+  version: GraphVersion,
+  typeName: string,
+  omitNulls: boolean,
+): (stored: string) => string {
+  const parse = (stored: string) =>
+    logRowText(version, typeName, JSON.parse(stored) as Record<string, unknown>, omitNulls);
+  const plan = omitNulls ? undefined : cutOf(version, typeName);
+  if (plan === undefined) return parse;
+  if (plan.cut === '') return (stored) => stored;
+  const { cut, kept } = plan;
+  // The stored text is logRowText's own output, so its values need no rewriting: only the tail goes.
+  return (stored) => {
+    const at = stored.indexOf(cut);
+    return at > 0 && topLevelAfter(stored, at, kept) ? stored.slice(0, at) + '}' : parse(stored);
+  };
 }
