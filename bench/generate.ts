@@ -38,7 +38,7 @@ export async function generateTenant(
   db: string,
   o: { users: number; days: number; seed: number; until: Date; onProgress?: (records: number) => void },
 ): Promise<GenerateStats> {
-  const store = await openStore({ db });
+  const store = await openStore({ db, cacheMb: 64 }); // as `callrecords generate` opens it
   try {
     const tenantId = BENCH_TENANT_ID;
     await store.createTenant({ id: tenantId, displayName: 'Benchmark tenant', createdMs: Date.now() });

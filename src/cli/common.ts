@@ -25,7 +25,8 @@ export interface Session {
 /** Opens the store for one command, runs it, closes the store; a RegistryError becomes a message and exit 1. */
 export async function withStore(opts: CommonOptions, run: (s: Session) => Promise<void>): Promise<void> {
   const config = loadConfig({ db: opts.db, logLevel: 'silent' });
-  const store = await openStore({ db: config.db });
+  // One-shot commands (generate, import, export) are bulk writers and readers: a larger page cache for the indexes.
+  const store = await openStore({ db: config.db, cacheMb: 64 });
   try {
     await run({ config, store, registry: new Registry(store, systemClock) });
   } catch (err) {

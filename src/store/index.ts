@@ -1,5 +1,5 @@
 import { KyselyStore } from './kysely-store.js';
-import { openSqlite } from './sqlite.js';
+import { openSqlite, type SqliteOptions } from './sqlite.js';
 import type { Store } from './types.js';
 
 export type * from './types.js';
@@ -12,8 +12,8 @@ export type * from './notification-queue.js';
 export type { LogRows } from './log-rows.js';
 
 /** Opens the embedded store (SQLite) and applies migrations. */
-export async function openStore(options: { db: string }): Promise<Store> {
-  const { db, raw } = openSqlite(options.db);
+export async function openStore(options: { db: string } & SqliteOptions): Promise<Store> {
+  const { db, raw } = openSqlite(options.db, options);
   const store = new KyselyStore({ db, onClose: () => raw.close() });
   await store.migrate();
   return store;

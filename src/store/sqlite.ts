@@ -33,15 +33,23 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
   });
 }
 
-export function openSqlite(file: string): SqliteHandle {
+export interface SqliteOptions {
+  /** SQLite's own page cache, MiB (default 16: the server's reads measured no faster with 64). */
+  cacheMb?: number;
+}
+
+export function openSqlite(file: string, options: SqliteOptions = {}): SqliteHandle {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const raw = new BetterSqlite3(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  raw.pragma('cache_size = -65536'); // 64 MiB page cache
-  raw.pragma('mmap_size = 268435456'); // 256 MiB of the file mapped
+  raw.pragma(`cache_size = -${Math.round((options.cacheMb ?? 16) * 1024)}`);
+  // No memory-mapped reads: mapped pages count in the process's resident memory up to the map's size, and reads
+  // measured as fast without it (1M-record benchmark: list 1,365 req/s without, 1,386 with 256 MiB mapped; peak
+  // RSS 185 MB against 413 MB). The operating system's file cache still holds the hot pages.
+  raw.pragma('mmap_size = 0');
   raw.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   return { db, raw };
