@@ -8,6 +8,7 @@ import { KyselyPendingStore, type PendingStore } from './pending-store.js';
 import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notification-queue.js';
 import { KyselySubscriptionStore, type SubscriptionStore } from './subscription-store.js';
 import { migrateToLatest } from './migrate.js';
+import { OPT_IN_MARK } from '../graph/shape/reshape.js';
 import { decodeParts, type RecordParts } from './parts/codec.js';
 import { PreparedQueries } from './prepared.js';
 import { toRows, type RecordRows } from './rows.js';
@@ -169,7 +170,7 @@ export class KyselyStore implements Store {
     const rows = q.participantId
       ? await this.#byParticipant(tenantId, q.participantId, q)
       : await this.#byStart(tenantId, q);
-    return rows.map((r) => ({ id: r.id, startMs: Number(r.start_ms), body: r.body, organizer: r.organizer }));
+    return rows.map(recordRow);
   }
 
   /** Range scan on call_records_by_start. */
@@ -181,7 +182,7 @@ export class KyselyStore implements Store {
     return this.#prepared.rows(shape, args, (arg) => {
       let query = this.#db
         .selectFrom('call_records')
-        .select(['id', 'start_ms', 'body', 'organizer'])
+        .select(['id', 'start_ms', 'body', 'organizer', 'opt_in_mark'])
         .where('tenant_id', '=', arg(0))
         .where('start_ms', lower.inclusive ? '>=' : '>', arg(1));
       if (before) query = query.where('start_ms', before.inclusive ? '<=' : '<', arg(2));
@@ -207,7 +208,7 @@ export class KyselyStore implements Store {
         .innerJoin('call_records as r', (j) =>
           j.onRef('r.tenant_id', '=', 'p.tenant_id').onRef('r.id', '=', 'p.record_id'),
         )
-        .select(['r.id', 'r.start_ms', 'r.body', 'r.organizer'])
+        .select(['r.id', 'r.start_ms', 'r.body', 'r.organizer', 'r.opt_in_mark'])
         .where('p.tenant_id', '=', arg(0))
         .where('p.participant_id', '=', arg(1))
         .where('p.start_ms', lower.inclusive ? '>=' : '>', arg(2));
@@ -247,12 +248,12 @@ export class KyselyStore implements Store {
     const [r] = await this.#prepared.rows('get', [tenantId, id, minStartMs], (arg) =>
       this.#db
         .selectFrom('call_records')
-        .select(['id', 'start_ms', 'body', 'organizer'])
+        .select(['id', 'start_ms', 'body', 'organizer', 'opt_in_mark'])
         .where('tenant_id', '=', arg(0))
         .where('id', '=', arg(1))
         .where('start_ms', '>=', arg(2)),
     );
-    return r && { id: r.id, startMs: Number(r.start_ms), body: r.body, organizer: r.organizer };
+    return r && recordRow(r);
   }
 
   /** The decoded sessions, segments and participants of one record (one row read, one inflate). */
@@ -485,4 +486,20 @@ function sessionRow(s: RecordParts['sessions'][number], ordinal: number, withSeg
   const row: SessionRow = { ordinal, id: s.id, body: s.body };
   if (withSegments) row.segments = s.segments.map((g, i) => ({ ordinal: i, id: g.id, body: g.body }));
   return row;
+}
+
+function recordRow(r: {
+  id: string;
+  start_ms: number;
+  body: string;
+  organizer: string | null;
+  opt_in_mark: string | null;
+}): RecordRow {
+  return {
+    id: r.id,
+    startMs: Number(r.start_ms),
+    body: r.body,
+    organizer: r.organizer,
+    optInFree: r.opt_in_mark === OPT_IN_MARK,
+  };
 }

@@ -2,6 +2,7 @@
 // reads can splice them into responses without parsing. Sessions, segments and participants go into one
 // compressed blob per record (./parts/codec.ts).
 import type { CallRecordDocument } from '../graph/model/index.js';
+import { optInMark } from '../graph/shape/reshape.js';
 import { encodeParts, type RecordParts } from './parts/codec.js';
 import type { CallRecordPartsTable, CallRecordsTable, ParticipantIndexTable } from './schema.js';
 
@@ -53,7 +54,9 @@ function rowsWith(tenantId: string, doc: CallRecordDocument, data: Buffer): Reco
     organizer: doc.organizer_v2 ? JSON.stringify(doc.organizer_v2) : null,
     session_count: doc.sessions.length,
     participant_count: doc.participants_v2.length,
+    opt_in_mark: null,
   };
+  record.opt_in_mark = optInMark(record.body, record.organizer);
   const participantIndex = doc.participants_v2.map((p) => ({
     tenant_id: tenantId,
     participant_id: p.id,

@@ -26,6 +26,8 @@ export interface CallRecordsTable {
   organizer: string | null;
   session_count: number;
   participant_count: number;
+  /** optInMark of body and organizer at write time (migration 007); null: not known to be free of them. */
+  opt_in_mark: string | null;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface RecordRow {
   startMs: number;
   body: string;
   organizer: string | null;
+  /** Neither body nor organizer holds an opt-in enum member (checked at write time; see optInMark). */
+  optInFree: boolean;
 }
 
 export interface ChildRow {

@@ -28,11 +28,13 @@ function filterOf(ctx: GraphContext): RecordFilter {
 export function recordText(ctx: GraphContext, row: RecordRow, select: string[] | undefined): string {
   const shaper = ctx.deps.shapers[ctx.version];
   const opts = { ...shapeOpts(ctx), select: select?.filter((s) => s !== 'organizer_v2') };
-  const body = shaper.entityText(row.body, RECORD_TYPE, opts);
+  const body = shaper.entityText(row.body, RECORD_TYPE, opts, row.optInFree);
   if (select && !select.includes('organizer_v2')) return body;
   if (row.organizer === null && ctx.prefs.omitNulls) return body;
   const organizer =
-    row.organizer === null ? 'null' : shaper.entityText(row.organizer, `${NS}.organizer`, shapeOpts(ctx));
+    row.organizer === null
+      ? 'null'
+      : shaper.entityText(row.organizer, `${NS}.organizer`, shapeOpts(ctx), row.optInFree);
   return extendObject(body, [
     [
       'organizer_v2@odata.context',

@@ -9,6 +9,28 @@ import {
   type StructuredTypeDef,
 } from '../model/index.js';
 
+/** Quoted names of every opt-in enum member, in either version (the union: a stored body serves both). */
+const OPT_IN_NEEDLES_ALL = [
+  ...new Set(
+    (['v1.0', 'beta'] as const).flatMap((v) =>
+      Object.values(MODELS[v].types).flatMap((t) => (t.kind === 'enum' ? optInMembers(v, t.name) : [])),
+    ),
+  ),
+]
+  .map((m) => `"${m}"`)
+  .sort();
+
+/**
+ * Names the set of opt-in members a stored text was checked against. A record stored with this mark holds none of
+ * them, so reads skip the scan; a model with other members gets another mark, and rows marked before are scanned.
+ */
+export const OPT_IN_MARK = `v1:${OPT_IN_NEEDLES_ALL.join(',')}`.slice(0, 200);
+
+/** The mark to store with texts at write time: OPT_IN_MARK when none holds an opt-in member, else null. */
+export function optInMark(...texts: (string | null)[]): string | null {
+  return texts.some((t) => t !== null && OPT_IN_NEEDLES_ALL.some((n) => t.includes(n))) ? null : OPT_IN_MARK;
+}
+
 export interface ShapeOptions {
   includeUnknownEnumMembers: boolean;
   omitNulls: boolean;
@@ -68,16 +90,19 @@ export class Shaper {
     return declared;
   }
 
-  /** Whether `text` (an entity body) must be parsed to honour `opts`. */
-  needsWork(text: string, opts: ShapeOptions): boolean {
+  /**
+   * Whether `text` (an entity body) must be parsed to honour `opts`. `optInFree`: the text is known, from its
+   * write-time mark (optInMark), to hold no opt-in enum member.
+   */
+  needsWork(text: string, opts: ShapeOptions, optInFree = false): boolean {
     if (opts.omitNulls || opts.select) return true;
-    if (opts.includeUnknownEnumMembers) return false;
+    if (opts.includeUnknownEnumMembers || optInFree) return false;
     return this.#optInNeedles.some((n) => text.includes(n));
   }
 
   /** Returns the entity JSON text for the response. */
-  entityText(text: string, typeName: string, opts: ShapeOptions): string {
-    if (!this.needsWork(text, opts)) return text;
+  entityText(text: string, typeName: string, opts: ShapeOptions, optInFree = false): string {
+    if (!this.needsWork(text, opts, optInFree)) return text;
     return JSON.stringify(this.entityValue(JSON.parse(text) as Record<string, unknown>, typeName, opts));
   }
 
