@@ -9,7 +9,7 @@ import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './
 import { KyselySubscriptionStore, type SubscriptionStore } from './subscription-store.js';
 import { migrateToLatest } from './migrate.js';
 import { OPT_IN_MARK } from '../graph/shape/reshape.js';
-import { decodeParts, type RecordParts } from './parts/codec.js';
+import { decodeParts, type DecodedParts, type RecordParts } from './parts/codec.js';
 import { PreparedQueries } from './prepared.js';
 import { toRows, type RecordRows } from './rows.js';
 import type { Database } from './schema.js';
@@ -257,7 +257,7 @@ export class KyselyStore implements Store {
   }
 
   /** The decoded sessions, segments and participants of one record (one row read, one inflate). */
-  async #parts(tenantId: string, recordId: string): Promise<RecordParts | undefined> {
+  async #parts(tenantId: string, recordId: string): Promise<DecodedParts | undefined> {
     const [row] = await this.#prepared.rows('parts', [tenantId, recordId], (arg) =>
       this.#db
         .selectFrom('call_record_parts')
@@ -276,7 +276,9 @@ export class KyselyStore implements Store {
     const parts = await this.#parts(tenantId, recordId);
     if (!parts) return [];
     const from = o.afterOrdinal === undefined ? 0 : o.afterOrdinal + 1;
-    return parts.sessions.slice(from, from + o.limit).map((s, i) => sessionRow(s, from + i, o.withSegments));
+    return parts.sessions
+      .slice(from, from + o.limit)
+      .map((s, i) => sessionRow(s, from + i, o.withSegments, parts.optInFree));
   }
 
   async getSession(
@@ -287,7 +289,9 @@ export class KyselyStore implements Store {
   ): Promise<SessionRow | undefined> {
     const parts = await this.#parts(tenantId, recordId);
     const ordinal = parts?.sessions.findIndex((s) => s.id === sessionId) ?? -1;
-    return ordinal < 0 ? undefined : sessionRow(parts!.sessions[ordinal]!, ordinal, withSegments);
+    return ordinal < 0
+      ? undefined
+      : sessionRow(parts!.sessions[ordinal]!, ordinal, withSegments, parts!.optInFree);
   }
 
   async countSessions(tenantId: string, recordId: string): Promise<number> {
@@ -329,7 +333,7 @@ export class KyselyStore implements Store {
     const from = o.afterOrdinal === undefined ? 0 : o.afterOrdinal + 1;
     return parts.participants
       .slice(from, from + o.limit)
-      .map((p, i) => ({ ordinal: from + i, id: p.id, body: p.body }));
+      .map((p, i) => ({ ordinal: from + i, id: p.id, body: p.body, optInFree: parts.optInFree }));
   }
 
   async getParticipant(
@@ -341,7 +345,7 @@ export class KyselyStore implements Store {
     const ordinal = parts?.participants.findIndex((p) => p.id === participantId) ?? -1;
     if (ordinal < 0) return undefined;
     const p = parts!.participants[ordinal]!;
-    return { ordinal, id: p.id, body: p.body };
+    return { ordinal, id: p.id, body: p.body, optInFree: parts!.optInFree };
   }
 
   async countParticipants(tenantId: string, recordId: string): Promise<number> {
@@ -482,9 +486,15 @@ export class KyselyStore implements Store {
   }
 }
 
-function sessionRow(s: RecordParts['sessions'][number], ordinal: number, withSegments: boolean): SessionRow {
-  const row: SessionRow = { ordinal, id: s.id, body: s.body };
-  if (withSegments) row.segments = s.segments.map((g, i) => ({ ordinal: i, id: g.id, body: g.body }));
+function sessionRow(
+  s: RecordParts['sessions'][number],
+  ordinal: number,
+  withSegments: boolean,
+  optInFree: boolean,
+): SessionRow {
+  const row: SessionRow = { ordinal, id: s.id, body: s.body, optInFree };
+  if (withSegments)
+    row.segments = s.segments.map((g, i) => ({ ordinal: i, id: g.id, body: g.body, optInFree }));
   return row;
 }
 

@@ -35,6 +35,8 @@ export interface ChildRow {
   ordinal: number;
   id: string;
   body: string;
+  /** The record's bodies were found free of opt-in enum members when written (reads skip the scan). */
+  optInFree?: boolean;
 }
 
 export interface SessionRow extends ChildRow {

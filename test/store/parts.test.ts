@@ -14,6 +14,7 @@ import {
   CODEC_TEXT,
   decodeParts,
   encodeParts,
+  type DecodedParts,
   type RecordParts,
 } from '../../src/store/parts/codec.js';
 import { PARTS_DICTIONARY_V1 } from '../../src/store/parts/dictionary-v1.js';
@@ -23,6 +24,11 @@ import * as m003 from '../../src/store/migrations/003_log_rows.js';
 import * as m004 from '../../src/store/migrations/004_pending_records.js';
 import * as m005 from '../../src/store/migrations/005_notifications.js';
 import { openStore } from '../../src/store/index.js';
+
+/** The entities of decoded parts, without the opt-in flag. */
+function entities(p: DecodedParts): RecordParts {
+  return { sessions: p.sessions, participants: p.participants };
+}
 
 const SAMPLE: RecordParts = {
   sessions: [
@@ -48,9 +54,10 @@ test('both codecs round-trip bodies with non-ASCII text, empty lists and many en
     for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1] as const) {
       const blob = encodeParts(parts, codec);
       assert.equal(blob[0], codec);
-      assert.deepEqual(decodeParts(blob), parts);
+      assert.deepEqual(entities(decodeParts(blob)), parts);
+      assert.equal(decodeParts(blob).optInFree, true);
       // better-sqlite3 hands back Buffers; a plain Uint8Array view decodes the same.
-      assert.deepEqual(decodeParts(new Uint8Array(blob)), parts);
+      assert.deepEqual(entities(decodeParts(new Uint8Array(blob))), parts);
     }
   }
 });
@@ -74,7 +81,25 @@ test('the dictionary is frozen and a blob written by this version still decodes'
     'AYuOjlYqNlTSMTbRiY5WSjdU0jExiY2NjQXxCkA849jYWC6ooSCF2Jv0sKQOMgDLwnykWWNEFwJkPDz+UEM5Kv/waoUP8/uWK9XWAgA=',
     'base64',
   );
-  assert.deepEqual(decodeParts(golden), SAMPLE);
+  assert.deepEqual(entities(decodeParts(golden)), SAMPLE);
+  // Written before the header carried the opt-in mark: not claimed free, so reads still scan it.
+  assert.equal(decodeParts(golden).optInFree, false);
+});
+
+test('parts holding an opt-in enum member are not marked free', () => {
+  const acs: RecordParts = {
+    sessions: [
+      {
+        id: 's',
+        body: '{"id":"s"}',
+        segments: [{ id: 'g', body: '{"userAgent":{"productFamily":"azureCommunicationServices"}}' }],
+      },
+    ],
+    participants: [],
+  };
+  for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1] as const) {
+    assert.equal(decodeParts(encodeParts(acs, codec)).optInFree, false);
+  }
 });
 
 test('an unknown codec is an error, not garbage', () => {

@@ -36,7 +36,9 @@ const recordPath = (id: string) => `communications/callRecords(${quoteKey(id)})`
 
 function segmentsText(ctx: GraphContext, recordId: string, s: SessionRow): string {
   const shaper = ctx.deps.shapers[ctx.version];
-  const items = (s.segments ?? []).map((g) => shaper.entityText(g.body, `${NS}.segment`, shapeOpts(ctx)));
+  const items = (s.segments ?? []).map((g) =>
+    shaper.entityText(g.body, `${NS}.segment`, shapeOpts(ctx), g.optInFree),
+  );
   return '[' + items.join(',') + ']';
 }
 
@@ -47,10 +49,12 @@ function sessionText(
   select: string[] | undefined,
 ): string {
   const shaper = ctx.deps.shapers[ctx.version];
-  const body = shaper.entityText(s.body, `${NS}.session`, {
-    ...shapeOpts(ctx),
-    select: select?.filter((n) => n !== 'segments'),
-  });
+  const body = shaper.entityText(
+    s.body,
+    `${NS}.session`,
+    { ...shapeOpts(ctx), select: select?.filter((n) => n !== 'segments') },
+    s.optInFree,
+  );
   if (!s.segments) return body;
   return extendObject(body, [
     [
@@ -108,7 +112,7 @@ export async function participantsPage(
   const page = rows.slice(0, o.limit);
   const shaper = ctx.deps.shapers[ctx.version];
   const opts = { ...shapeOpts(ctx), select: o.select };
-  const items = page.map((p) => shaper.entityText(p.body, `${NS}.participant`, opts));
+  const items = page.map((p) => shaper.entityText(p.body, `${NS}.participant`, opts, p.optInFree));
   if (rows.length <= o.limit) return { items };
   const token = ctx.deps.tokens.encode(scope, { o: page[page.length - 1]!.ordinal });
   return {
@@ -190,7 +194,7 @@ export async function listSegments(
   return {
     body: collectionText(
       context,
-      rows.map((g: ChildRow) => shaper.entityText(g.body, `${NS}.segment`, opts)),
+      rows.map((g: ChildRow) => shaper.entityText(g.body, `${NS}.segment`, opts, g.optInFree)),
     ),
   };
 }
@@ -218,10 +222,12 @@ export async function getSegment(
   if (!g)
     throw new GraphError('itemNotFound', { message: `Could not find the requested segment '${segmentId}'.` });
   const context = `${ctx.metadata}${recordPath(row.id)}/sessions(${quoteKey(s.id)})/segments/$entity`;
-  const text = ctx.deps.shapers[ctx.version].entityText(g.body, `${NS}.segment`, {
-    ...shapeOpts(ctx),
-    select,
-  });
+  const text = ctx.deps.shapers[ctx.version].entityText(
+    g.body,
+    `${NS}.segment`,
+    { ...shapeOpts(ctx), select },
+    g.optInFree,
+  );
   return { body: withContext(context, text) };
 }
 
@@ -255,10 +261,12 @@ export async function getParticipant(
       message: `Could not find the requested participant '${participantId}'.`,
     });
   }
-  const text = ctx.deps.shapers[ctx.version].entityText(p.body, `${NS}.participant`, {
-    ...shapeOpts(ctx),
-    select,
-  });
+  const text = ctx.deps.shapers[ctx.version].entityText(
+    p.body,
+    `${NS}.participant`,
+    { ...shapeOpts(ctx), select },
+    p.optInFree,
+  );
   return { body: withContext(`${ctx.metadata}${recordPath(row.id)}/participants_v2/$entity`, text) };
 }
 

@@ -8,10 +8,13 @@
 // followed by its segments, session after session, then the participants. The header names each entity and the
 // length of its body in UTF-16 code units, so a decoded body is a slice of one string, never a parse:
 //
-//   [[[sessionId, length, [[segmentId, length], ...]], ...], [[participantId, length], ...]]
+//   [[[sessionId, length, [[segmentId, length], ...]], ...], [[participantId, length], ...], optInMark]
+//
+// (optInMark: src/graph/shape/reshape.ts; blobs written before it have no third element and are scanned on read.)
 //
 // Bodies are the canonical Graph JSON serialized at write time (nulls included), so reads splice them as before.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { OPT_IN_MARK, optInMark } from '../../graph/shape/reshape.js';
 import { PARTS_DICTIONARY_V1 } from './dictionary-v1.js';
 
 export interface PartsEntity {
@@ -28,7 +31,13 @@ export interface RecordParts {
   participants: PartsEntity[];
 }
 
-type Header = [[string, number, [string, number][]][], [string, number][]];
+/** Decoded parts also tell whether the writer found every body free of opt-in enum members (optInMark). */
+export interface DecodedParts extends RecordParts {
+  optInFree: boolean;
+}
+
+/** The third element, optional (blobs written before it have two), is the optInMark of all the bodies. */
+type Header = [[string, number, [string, number][]][], [string, number][], (string | null)?];
 
 export const CODEC_TEXT = 0;
 export const CODEC_DEFLATE_V1 = 1;
@@ -59,6 +68,7 @@ export function partsText(parts: RecordParts): string {
       return [p.id, p.body.length];
     }),
   ];
+  header.push(optInMark(...bodies));
   return `${JSON.stringify(header)}\n${bodies.join('')}`;
 }
 
@@ -78,7 +88,7 @@ export function encodeParts(
   return frame(codec, codec === CODEC_TEXT ? text : deflateRawSync(text, DEFLATE_OPTIONS));
 }
 
-export function decodeParts(blob: Uint8Array): RecordParts {
+export function decodeParts(blob: Uint8Array): DecodedParts {
   const buf = Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const codec = buf[0];
   let text: string;
@@ -87,7 +97,7 @@ export function decodeParts(blob: Uint8Array): RecordParts {
     text = inflateRawSync(buf.subarray(1), { dictionary: DICTIONARY_V1 }).toString('utf8');
   else throw new Error(`unknown call record parts codec ${String(codec)}`);
   const newline = text.indexOf('\n');
-  const [sessions, participants] = JSON.parse(text.slice(0, newline)) as Header;
+  const [sessions, participants, mark] = JSON.parse(text.slice(0, newline)) as Header;
   let at = newline + 1;
   const take = (length: number): string => {
     const body = text.slice(at, at + length);
@@ -101,5 +111,6 @@ export function decodeParts(blob: Uint8Array): RecordParts {
       segments: segments.map(([segmentId, segmentLength]) => ({ id: segmentId, body: take(segmentLength) })),
     })),
     participants: participants.map(([id, length]) => ({ id, body: take(length) })),
+    optInFree: mark === OPT_IN_MARK,
   };
 }
