@@ -9,7 +9,7 @@ import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './
 import { KyselySubscriptionStore, type SubscriptionStore } from './subscription-store.js';
 import { migrateToLatest } from './migrate.js';
 import { OPT_IN_MARK } from '../graph/shape/reshape.js';
-import { decodeParts, type DecodedParts, type RecordParts } from './parts/codec.js';
+import { PartsReader } from './parts/reader.js';
 import { PreparedQueries } from './prepared.js';
 import { toRows, type RecordRows } from './rows.js';
 import type { Database } from './schema.js';
@@ -66,6 +66,7 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #onClose: (() => void) | undefined;
   readonly #prepared: PreparedQueries<Database>;
+  readonly #parts: PartsReader;
   readonly identity: IdentityStore;
   readonly documents: DocumentStore;
   readonly logs: LogStore;
@@ -77,6 +78,7 @@ export class KyselyStore implements Store {
     this.#db = options.db;
     this.#onClose = options.onClose;
     this.#prepared = new PreparedQueries(options.db);
+    this.#parts = new PartsReader(options.db, this.#prepared);
     this.identity = new KyselyIdentityStore(options.db);
     this.documents = new KyselyDocumentStore(options.db);
     this.logs = new KyselyLogStore(options.db);
@@ -256,42 +258,16 @@ export class KyselyStore implements Store {
     return r && recordRow(r);
   }
 
-  /** The decoded sessions, segments and participants of one record (one row read, one inflate). */
-  async #parts(tenantId: string, recordId: string): Promise<DecodedParts | undefined> {
-    const [row] = await this.#prepared.rows('parts', [tenantId, recordId], (arg) =>
-      this.#db
-        .selectFrom('call_record_parts')
-        .select('data')
-        .where('tenant_id', '=', arg(0))
-        .where('record_id', '=', arg(1)),
-    );
-    return row && decodeParts(row.data);
-  }
-
-  async listSessions(
+  listSessions(
     tenantId: string,
     recordId: string,
     o: { afterOrdinal?: number; limit: number; withSegments: boolean },
   ): Promise<SessionRow[]> {
-    const parts = await this.#parts(tenantId, recordId);
-    if (!parts) return [];
-    const from = o.afterOrdinal === undefined ? 0 : o.afterOrdinal + 1;
-    return parts.sessions
-      .slice(from, from + o.limit)
-      .map((s, i) => sessionRow(s, from + i, o.withSegments, parts.optInFree));
+    return this.#parts.listSessions(tenantId, recordId, o);
   }
 
-  async getSession(
-    tenantId: string,
-    recordId: string,
-    sessionId: string,
-    withSegments: boolean,
-  ): Promise<SessionRow | undefined> {
-    const parts = await this.#parts(tenantId, recordId);
-    const ordinal = parts?.sessions.findIndex((s) => s.id === sessionId) ?? -1;
-    return ordinal < 0
-      ? undefined
-      : sessionRow(parts!.sessions[ordinal]!, ordinal, withSegments, parts!.optInFree);
+  getSession(tenantId: string, recordId: string, sessionId: string, withSegments: boolean) {
+    return this.#parts.getSession(tenantId, recordId, sessionId, withSegments);
   }
 
   async countSessions(tenantId: string, recordId: string): Promise<number> {
@@ -304,48 +280,20 @@ export class KyselyStore implements Store {
     return Number(r?.session_count ?? 0);
   }
 
-  async listSegments(tenantId: string, recordId: string, sessionOrdinal: number): Promise<ChildRow[]> {
-    const parts = await this.#parts(tenantId, recordId);
-    return (parts?.sessions[sessionOrdinal]?.segments ?? []).map((g, i) => ({
-      ordinal: i,
-      id: g.id,
-      body: g.body,
-    }));
+  listSegments(tenantId: string, recordId: string, sessionOrdinal: number): Promise<ChildRow[]> {
+    return this.#parts.listSegments(tenantId, recordId, sessionOrdinal);
   }
 
-  async getSegment(
-    tenantId: string,
-    recordId: string,
-    sessionOrdinal: number,
-    segmentId: string,
-  ): Promise<ChildRow | undefined> {
-    const segments = await this.listSegments(tenantId, recordId, sessionOrdinal);
-    return segments.find((g) => g.id === segmentId);
+  getSegment(tenantId: string, recordId: string, sessionOrdinal: number, segmentId: string) {
+    return this.#parts.getSegment(tenantId, recordId, sessionOrdinal, segmentId);
   }
 
-  async listParticipants(
-    tenantId: string,
-    recordId: string,
-    o: { afterOrdinal?: number; limit: number },
-  ): Promise<ChildRow[]> {
-    const parts = await this.#parts(tenantId, recordId);
-    if (!parts) return [];
-    const from = o.afterOrdinal === undefined ? 0 : o.afterOrdinal + 1;
-    return parts.participants
-      .slice(from, from + o.limit)
-      .map((p, i) => ({ ordinal: from + i, id: p.id, body: p.body, optInFree: parts.optInFree }));
+  listParticipants(tenantId: string, recordId: string, o: { afterOrdinal?: number; limit: number }) {
+    return this.#parts.listParticipants(tenantId, recordId, o);
   }
 
-  async getParticipant(
-    tenantId: string,
-    recordId: string,
-    participantId: string,
-  ): Promise<ChildRow | undefined> {
-    const parts = await this.#parts(tenantId, recordId);
-    const ordinal = parts?.participants.findIndex((p) => p.id === participantId) ?? -1;
-    if (ordinal < 0) return undefined;
-    const p = parts!.participants[ordinal]!;
-    return { ordinal, id: p.id, body: p.body, optInFree: parts!.optInFree };
+  getParticipant(tenantId: string, recordId: string, participantId: string) {
+    return this.#parts.getParticipant(tenantId, recordId, participantId);
   }
 
   async countParticipants(tenantId: string, recordId: string): Promise<number> {
@@ -484,18 +432,6 @@ export class KyselyStore implements Store {
         .execute();
     }
   }
-}
-
-function sessionRow(
-  s: RecordParts['sessions'][number],
-  ordinal: number,
-  withSegments: boolean,
-  optInFree: boolean,
-): SessionRow {
-  const row: SessionRow = { ordinal, id: s.id, body: s.body, optInFree };
-  if (withSegments)
-    row.segments = s.segments.map((g, i) => ({ ordinal: i, id: g.id, body: g.body, optInFree }));
-  return row;
 }
 
 function recordRow(r: {
