@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import { decodeParts } from './parts/codec.js';
+import { deleteRecordsIn } from './record-delete.js';
 import type { Database } from './schema.js';
 import type { RecordKey } from './types.js';
 
@@ -23,7 +24,6 @@ export interface DocumentStore {
   purgeOlderThan(tenantId: string | undefined, beforeMs: number, limit: number): Promise<number>;
 }
 
-const CHILD_TABLES = ['call_record_parts', 'participant_index'] as const;
 type Obj = Record<string, unknown>;
 
 export class KyselyDocumentStore implements DocumentStore {
@@ -86,17 +86,7 @@ export class KyselyDocumentStore implements DocumentStore {
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    return this.#db.transaction().execute(async (trx) => {
-      for (const t of CHILD_TABLES) {
-        await trx.deleteFrom(t).where('tenant_id', '=', tenantId).where('record_id', '=', id).execute();
-      }
-      const r = await trx
-        .deleteFrom('call_records')
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return r.numDeletedRows > 0n;
-    });
+    return this.#db.transaction().execute(async (trx) => (await deleteRecordsIn(trx, tenantId, [id])) > 0);
   }
 
   async purgeOlderThan(tenantId: string | undefined, beforeMs: number, limit: number): Promise<number> {
@@ -104,20 +94,13 @@ export class KyselyDocumentStore implements DocumentStore {
       let q = trx.selectFrom('call_records').select(['tenant_id', 'id']).where('start_ms', '<', beforeMs);
       if (tenantId !== undefined) q = q.where('tenant_id', '=', tenantId);
       const victims = await q.limit(limit).execute();
+      const byTenant = new Map<string, string[]>();
       for (const v of victims) {
-        for (const t of CHILD_TABLES) {
-          await trx
-            .deleteFrom(t)
-            .where('tenant_id', '=', v.tenant_id)
-            .where('record_id', '=', v.id)
-            .execute();
-        }
-        await trx
-          .deleteFrom('call_records')
-          .where('tenant_id', '=', v.tenant_id)
-          .where('id', '=', v.id)
-          .execute();
+        const ids = byTenant.get(v.tenant_id);
+        if (ids) ids.push(v.id);
+        else byTenant.set(v.tenant_id, [v.id]);
       }
+      for (const [tenant, ids] of byTenant) await deleteRecordsIn(trx, tenant, ids);
       return victims.length;
     });
   }

@@ -10,6 +10,7 @@ import { KyselySubscriptionStore, type SubscriptionStore } from './subscription-
 import { migrateToLatest } from './migrate.js';
 import { OPT_IN_MARK } from '../graph/shape/reshape.js';
 import { PartsReader } from './parts/reader.js';
+import { deleteRecordsIn } from './record-delete.js';
 import { PreparedQueries } from './prepared.js';
 import { toRows, type RecordRows } from './rows.js';
 import type { Database } from './schema.js';
@@ -385,7 +386,7 @@ export class KyselyStore implements Store {
       versions.set(id, version);
     }
     const written = [...fresh.values()];
-    if (replaced.length > 0) await this.#deleteRecords(trx, tenantId, replaced);
+    if (replaced.length > 0) await deleteRecordsIn(trx, tenantId, replaced);
     await insertChunked(
       trx,
       'call_records',
@@ -413,24 +414,6 @@ export class KyselyStore implements Store {
       })),
     );
     return outcomes;
-  }
-
-  async #deleteRecords(trx: Transaction<Database>, tenantId: string, ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-      const chunk = ids.slice(i, i + INSERT_CHUNK);
-      for (const table of ['call_record_parts', 'participant_index'] as const) {
-        await trx
-          .deleteFrom(table)
-          .where('tenant_id', '=', tenantId)
-          .where('record_id', 'in', chunk)
-          .execute();
-      }
-      await trx
-        .deleteFrom('call_records')
-        .where('tenant_id', '=', tenantId)
-        .where('id', 'in', chunk)
-        .execute();
-    }
   }
 }
 

@@ -43,6 +43,8 @@ export function toParts(doc: CallRecordDocument): RecordParts {
 
 function rowsWith(tenantId: string, doc: CallRecordDocument, data: Buffer): RecordRows {
   const startMs = parseInstant(doc.startDateTime, 'startDateTime');
+  const body = JSON.stringify(withoutKeys(doc, NAVIGATION));
+  const organizer = doc.organizer_v2 ? JSON.stringify(doc.organizer_v2) : null;
   const record: CallRecordsTable = {
     tenant_id: tenantId,
     id: doc.id,
@@ -50,13 +52,12 @@ function rowsWith(tenantId: string, doc: CallRecordDocument, data: Buffer): Reco
     end_ms: parseInstant(doc.endDateTime, 'endDateTime'),
     last_modified_ms: parseInstant(doc.lastModifiedDateTime, 'lastModifiedDateTime'),
     version: doc.version,
-    body: JSON.stringify(withoutKeys(doc, NAVIGATION)),
-    organizer: doc.organizer_v2 ? JSON.stringify(doc.organizer_v2) : null,
+    body,
+    organizer,
     session_count: doc.sessions.length,
     participant_count: doc.participants_v2.length,
-    opt_in_mark: null,
+    opt_in_mark: optInMark(body, organizer),
   };
-  record.opt_in_mark = optInMark(record.body, record.organizer);
   const participantIndex = doc.participants_v2.map((p) => ({
     tenant_id: tenantId,
     participant_id: p.id,

@@ -47,9 +47,9 @@ const DICTIONARY_V1 = Buffer.from(PARTS_DICTIONARY_V1, 'utf8');
  * Level 3: against the dictionary it compresses generated records 12.6x (38 KB of JSON to 3 KB) at the speed of
  * level 1 (11.0x); measured in the closing note of issue 9.
  */
-export const DEFLATE_OPTIONS = { level: 3, dictionary: DICTIONARY_V1 };
+const DEFLATE_OPTIONS = { level: 3, dictionary: DICTIONARY_V1 };
 
-export function partsText(parts: RecordParts): string {
+function partsText(parts: RecordParts): string {
   const bodies: string[] = [];
   const header: Header = [
     parts.sessions.map((s) => {
@@ -73,7 +73,7 @@ export function partsText(parts: RecordParts): string {
 }
 
 /** The blob: one codec byte, then the payload. */
-export function frame(codec: number, payload: Buffer): Buffer {
+function frame(codec: number, payload: Buffer): Buffer {
   const out = Buffer.allocUnsafe(payload.length + 1);
   out[0] = codec;
   payload.copy(out, 1);
