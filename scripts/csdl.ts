@@ -1,4 +1,4 @@
-// A small reader for the CSDL files in ../shared/graph-metadata. CSDL is machine-written XML with one element
+// A small reader for the CSDL files in metadata/. CSDL is machine-written XML with one element
 // per tag, so a tag scanner is enough; no XML dependency is needed.
 import { readFileSync } from 'node:fs';
 

@@ -25,8 +25,8 @@ const NOT_IN_MODEL: [RegExp, string][] = [
 
 /**
  * Functions the OpenAPI documents list that the CSDL of the same version does not declare. The beta document's
- * getPstnCalls/getDirectRoutingCalls are supplements generated from the v1.0 CSDL (graph-metadata README: "not
- * backed by this beta CSDL"); the server serves them on beta too, with the beta row shapes.
+ * getPstnCalls/getDirectRoutingCalls are supplements generated from the v1.0 CSDL (metadata/README.md: "not
+ * backed by the beta CSDL"); the server serves them on beta too, with the beta row shapes.
  */
 const FUNCTIONS_NOT_IN_MODEL: Record<GraphVersion, string[]> = {
   'v1.0': [],

@@ -1,12 +1,11 @@
-// Enumerates the GET routes of the official call records OpenAPI documents (shared/graph-metadata) and the query
+// Enumerates the GET routes of the official call records OpenAPI documents (metadata/) and the query
 // option variants each route declares, with the status this server documents for each (docs/endpoints.md, with
 // its query options, paging and Prefer headers, and docs/fidelity.md). Nothing here is hand-listed per path: a route or
 // a property added to the documents is walked automatically, and an unknown path parameter fails loudly.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { asObject, componentRef, isNullMarker } from '../helpers/openapi-convert.js';
 import type { SchemaObject } from '../helpers/openapi-convert.js';
-import { loadModel, responseSchema, sharedDir } from '../helpers/openapi.js';
+import { loadModel, metadataFile, responseSchema } from '../helpers/openapi.js';
 import type { GraphVersion } from '../helpers/openapi.js';
 
 export const VERSIONS: readonly GraphVersion[] = ['v1.0', 'beta'];
@@ -34,7 +33,7 @@ const documents = new Map<GraphVersion, SchemaObject>();
 export function callRecordsDocument(version: GraphVersion): SchemaObject {
   let doc = documents.get(version);
   if (doc === undefined) {
-    const file = path.join(sharedDir(), 'graph-metadata', `callrecords-openapi-${version}.json`);
+    const file = metadataFile(`callrecords-openapi-${version}.json`);
     doc = asObject(JSON.parse(readFileSync(file, 'utf8'))) ?? {};
     documents.set(version, doc);
   }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { generate } from '../../scripts/gen-model.js';
 import { allProperties, MODELS, optInMembers, structuredType } from '../../src/graph/model/index.js';
 
-test('generated model files equal a fresh generation from ../shared/graph-metadata', async () => {
+test('generated model files equal a fresh generation from metadata/', async () => {
   for (const [file, text] of await generate()) {
     assert.equal(readFileSync(file, 'utf8'), text, `${file} is stale: run npm run gen:model`);
   }

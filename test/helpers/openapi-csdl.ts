@@ -1,4 +1,4 @@
-// Test oracle: a minimal, independent reader of the CSDL files in shared/graph-metadata. It extracts only what the
+// Test oracle: a minimal, independent reader of the CSDL files in metadata/. It extracts only what the
 // OpenAPI documents cannot express: which structured types are open (OpenType="true") or abstract, the CSDL base
 // type, and the nullability of each property (OpenAPI 3.0 drops `nullable` next to a `$ref`).
 //

@@ -52,16 +52,15 @@ export interface OpenApiModel {
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** `$CALLRECORDS_SHARED_DIR`, else the `shared/` folder beside the repository. */
-export function sharedDir(): string {
-  return process.env.CALLRECORDS_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared');
+/** A file of the official metadata extract committed in metadata/ (`examples/...` for the golden bodies). */
+export function metadataFile(name: string): string {
+  return path.join(REPO_ROOT, 'metadata', name);
 }
 
 function csdlFiles(version: GraphVersion): string[] {
-  const dir = path.join(sharedDir(), 'graph-metadata');
   // There is no beta copy of the microsoft.graph types (identity, identitySet, ...): the v1.0 one serves both.
   const callRecords = version === 'v1.0' ? 'callrecords-schema-v1.0.xml' : 'callrecords-schema-beta.xml';
-  return [path.join(dir, callRecords), path.join(dir, 'callrecords-graph-types-v1.0.xml')];
+  return [metadataFile(callRecords), metadataFile('callrecords-graph-types-v1.0.xml')];
 }
 
 function isObjectSchema(schema: SchemaObject): boolean {
@@ -111,9 +110,8 @@ function readJson(file: string): SchemaObject {
  * components they share (entity, ODataErrors.*, the `error` response) are identical; a conflict throws.
  */
 function readDocument(version: GraphVersion): SchemaObject {
-  const dir = path.join(sharedDir(), 'graph-metadata');
-  const main = readJson(path.join(dir, `callrecords-openapi-${version}.json`));
-  const extra = readJson(path.join(dir, `subscriptions-openapi-${version}.json`));
+  const main = readJson(metadataFile(`callrecords-openapi-${version}.json`));
+  const extra = readJson(metadataFile(`subscriptions-openapi-${version}.json`));
   const merge = (what: string, a: unknown, b: unknown): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...asObject(a) };
     for (const [key, value] of Object.entries(asObject(b) ?? {})) {

@@ -1,19 +1,19 @@
 // Conformance oracle for tests: validates response bodies against the official Microsoft Graph OpenAPI documents
-// in shared/graph-metadata, with Graph's closed-type and `@odata.type` rules (see openapi-walk.ts).
+// in metadata/, with Graph's closed-type and `@odata.type` rules (see openapi-walk.ts).
 //
 //   assertValidResponse('v1.0', '/communications/callRecords/{callRecord-id}', body);
 //   assertValidSchema('v1.0', 'microsoft.graph.ODataErrors.ODataError', errorBody);
 import { AssertionError } from 'node:assert';
 import { asObject } from './openapi-convert.js';
 import type { SchemaObject } from './openapi-convert.js';
-import { loadModel, sharedDir } from './openapi-model.js';
+import { loadModel, metadataFile } from './openapi-model.js';
 import type { GraphVersion, OpenApiModel } from './openapi-model.js';
 import { validateValue } from './openapi-walk.js';
 import type { ValidateOptions } from './openapi-walk.js';
 
 export type { GraphVersion, OpenApiModel, TypeInfo } from './openapi-model.js';
 export type { ValidateOptions } from './openapi-walk.js';
-export { loadModel, sharedDir };
+export { loadModel, metadataFile };
 export { toJsonSchema } from './openapi-convert.js';
 
 const normalize = (p: string) => p.replace(/\{[^}]*\}/g, '{}');

@@ -1,11 +1,10 @@
 // Validates webhook payloads against the official schema of microsoft.graph.changeNotificationCollection. The
-// subscriptions OpenAPI in shared/graph-metadata does not carry that component, so when the OpenAPI oracle lacks it
+// subscriptions OpenAPI in metadata/ does not carry that component, so when the OpenAPI oracle lacks it
 // the check runs on the CSDL (callrecords-graph-types-v1.0.xml): closed types take only declared properties (plus
 // OData annotations), open types (resourceData) anything; primitives, enums, collections and Nullable="false".
 import { AssertionError } from 'node:assert';
-import path from 'node:path';
 import { loadCsdl, type CsdlType } from '../helpers/openapi-csdl.js';
-import { loadModel, sharedDir, validateSchema, type GraphVersion } from '../helpers/openapi.js';
+import { loadModel, metadataFile, validateSchema, type GraphVersion } from '../helpers/openapi.js';
 
 const COLLECTION = 'microsoft.graph.changeNotificationCollection';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,7 +14,7 @@ const DATE_TIME =
 let csdl: Map<string, CsdlType> | undefined;
 
 function types(): Map<string, CsdlType> {
-  csdl ??= loadCsdl([path.join(sharedDir(), 'graph-metadata', 'callrecords-graph-types-v1.0.xml')]);
+  csdl ??= loadCsdl([metadataFile('callrecords-graph-types-v1.0.xml')]);
   return csdl;
 }
 
