@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { DEMO_TENANT_ID, type Config } from './config/index.js';
 import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
+import { STORED_JSON } from './graph/shape/stored.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { openStore } from './store/index.js';
 import { faultBanner } from './resilience/index.js';
@@ -13,7 +14,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
-  const store = await openStore({ db: config.db });
+  const store = await openStore({ db: config.db, json: STORED_JSON });
   // The demo seeder (the generator, with faker) and the certificate maker (selfsigned) are loaded only when used:
   // together about 60 MB of resident memory that a plain `serve` never needs.
   let tls: TlsMaterial | undefined;
