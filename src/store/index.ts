@@ -7,8 +7,8 @@ export type * from './identity-store.js';
 export type * from './document-store.js';
 export type * from './log-store.js';
 export type * from './pending-store.js';
-export type * from './subscription-store.js';
-export type * from './notification-queue.js';
+export type * from './notifications/subscriptions.js';
+export type * from './notifications/queue.js';
 export type { LogKind, LogRows } from './log-rows.js';
 
 /** Opens the embedded store (SQLite) and applies migrations; `json` is graph/shape/stored.ts's STORED_JSON. */

@@ -1,6 +1,6 @@
 // Table types for Kysely. Every key starts with the tenant id; times are epoch milliseconds; bodies are the
 // canonical Graph JSON of the entity's own properties (navigation properties are rows of their own).
-import type { NotifyTables } from './notify-schema.js';
+import type { NotifyTables } from './notifications/schema.js';
 
 export interface TenantsTable {
   id: string;

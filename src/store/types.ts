@@ -5,8 +5,8 @@ import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { LogKind, LogStore } from './log-store.js';
 import type { PendingStore } from './pending-store.js';
-import type { NotificationQueue } from './notification-queue.js';
-import type { SubscriptionStore } from './subscription-store.js';
+import type { NotificationQueue } from './notifications/queue.js';
+import type { SubscriptionStore } from './notifications/subscriptions.js';
 
 /** Conditions of a call record list query, produced from a validated $filter. */
 export interface RecordQuery {
