@@ -41,7 +41,7 @@ export interface NotifierOptions {
   /** reauthorizationRequired this long before expiry, at most half the lifetime (default 15 minutes). */
   reauthorizeLeadMs?: number;
   random?: () => number;
-  /** Fault injection (issue 8): delay, drop or duplicate a delivery; consulted before each POST. */
+  /** Fault injection: delay, drop or duplicate a delivery; consulted before each POST. */
   deliveryFault?: (d: { tenantId: string; appId: string }) => DeliveryFault | undefined;
 }
 

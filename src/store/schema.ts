@@ -1,5 +1,6 @@
 // Table types for Kysely. Every key starts with the tenant id; times are epoch milliseconds; bodies are the
-// canonical Graph JSON of the entity's own properties (navigation properties are rows of their own).
+// canonical Graph JSON of the entity's own properties (organizer_v2 has a column of its own; sessions, segments
+// and participants share one blob per record, ./parts/codec.ts).
 import type { NotifyTables } from './notifications/schema.js';
 
 export interface TenantsTable {

@@ -65,4 +65,3 @@ export const MAX_RANGE_DAYS = 90;
 
 /** PSTN call types that the online-meeting dial-out report aggregates (audio-conferencing dial-outs). */
 export const DIALOUT_CALL_TYPES: readonly string[] = ['conf_out'];
-
