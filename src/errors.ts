@@ -1,5 +1,5 @@
 // GraphError and the catalog of error codes. Every error a client can see comes from this catalog, so the
-// README's error table can be checked against it (test/errors-doc.test.ts).
+// error table of docs/errors.md can be checked against it (test/errors-doc.test.ts).
 
 export interface CatalogEntry {
   status: number;
@@ -7,7 +7,7 @@ export interface CatalogEntry {
   code: string;
   /** Default message; a throw site may pass a more specific one. */
   message: string;
-  /** When it happens, for the README table. */
+  /** When it happens, for the table of docs/errors.md. */
   when: string;
 }
 

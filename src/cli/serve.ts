@@ -9,6 +9,7 @@ interface ServeOpts {
   db?: string;
   demo?: boolean;
   publicUrl?: string;
+  retentionDays?: string;
   logLevel?: 'info';
   tls?: boolean;
   tlsCert?: string;
@@ -30,6 +31,10 @@ export function serveCommand(program: Command): void {
     .option('--db <file>', "SQLite database file, or ':memory:' (env CALLRECORDS_DB)")
     .option('--demo', 'create and fill the demo tenant and its apps on an empty database')
     .option('--public-url <url>', 'absolute base URL for links (env CALLRECORDS_PUBLIC_URL)')
+    .option(
+      '--retention-days <days>',
+      'days a record stays visible after its start (default 30, as on Graph) (env CALLRECORDS_RETENTION_DAYS)',
+    )
     .option('--tls', 'serve https with a self-signed localhost certificate kept beside the database')
     .option('--tls-cert <file>', 'serve https with this certificate (PEM)')
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
@@ -73,6 +78,7 @@ export function serveCommand(program: Command): void {
         db: o.db,
         demo: o.demo === true,
         publicUrl: o.publicUrl,
+        retentionDays: o.retentionDays === undefined ? undefined : Number(o.retentionDays),
         logLevel: o.logLevel,
         tlsSelfSigned: o.tls === true,
         tlsCert: o.tlsCert,

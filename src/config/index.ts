@@ -20,6 +20,7 @@ const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Absolute base URL used in @odata.context and nextLinks; by default taken from each request's Host. */
   publicUrl: z.url().optional(),
+  /** Days a record stays visible after its start: Graph's 30 by default, more for an archive of your own. */
   retentionDays: z.coerce.number().int().min(1).max(3650).default(30),
   /** Lifetime of issued access tokens, in seconds (Graph app tokens live about an hour). */
   tokenLifetimeSeconds: z.coerce.number().int().min(60).max(86_400).default(3600),
@@ -87,6 +88,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (env.CALLRECORDS_PUBLIC_URL) fromEnv.publicUrl = env.CALLRECORDS_PUBLIC_URL;
   if (env.CALLRECORDS_KEK) fromEnv.kek = env.CALLRECORDS_KEK;
   if (env.CALLRECORDS_ADMIN_KEY) fromEnv.adminKey = env.CALLRECORDS_ADMIN_KEY;
+  if (env.CALLRECORDS_RETENTION_DAYS) fromEnv.retentionDays = Number(env.CALLRECORDS_RETENTION_DAYS);
   if (env.CALLRECORDS_RECORD_DELAY) fromEnv.recordDelaySeconds = Number(env.CALLRECORDS_RECORD_DELAY);
   if (env.CALLRECORDS_NOTIFICATION_DELAY)
     fromEnv.notificationDelaySeconds = Number(env.CALLRECORDS_NOTIFICATION_DELAY);

@@ -164,7 +164,7 @@ export async function checkExchange(o: CheckOptions): Promise<{ problems: string
     }
     if (Array.isArray(body.value)) {
       o.tally.items += body.value.length;
-      // Segments are not paged (README: "page: all"), so no page size is applied there and none is echoed.
+      // Segments are not paged (docs/endpoints.md: "page: all"), so no page size is applied there and none is echoed.
       const paged = !step.template.endsWith('/segments');
       if (paged && o.prefer.maxPageSize !== undefined && !/\bodata\.maxpagesize=\d+/.test(applied)) {
         say(`Preference-Applied: "${applied}" does not echo odata.maxpagesize`);

@@ -1,6 +1,6 @@
 // Enumerates the GET routes of the official call records OpenAPI documents (shared/graph-metadata) and the query
-// option variants each route declares, with the status this server documents for each (README: "Endpoints",
-// "Query options, paging and Prefer headers", "Fidelity notes"). Nothing here is hand-listed per path: a route or
+// option variants each route declares, with the status this server documents for each (docs/endpoints.md, with
+// its query options, paging and Prefer headers, and docs/fidelity.md). Nothing here is hand-listed per path: a route or
 // a property added to the documents is walked automatically, and an unknown path parameter fails loudly.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -137,7 +137,7 @@ export function routes(version: GraphVersion): Route[] {
   return out;
 }
 
-/** Short names for the README's endpoints (the functions are `function`). */
+/** Short names for the endpoints of docs/endpoints.md (the functions are `function`). */
 export type Endpoint =
   | 'records'
   | 'recordsCount'
@@ -182,7 +182,7 @@ export function endpointOf(route: Route): Endpoint {
   return e;
 }
 
-/** What README documents per endpoint: which options are served (anything else is a 400). */
+/** What docs/endpoints.md documents per endpoint: which options are served (anything else is a 400). */
 interface Support {
   /** $select is served; the listed properties are refused (a 400). */
   select?: readonly string[];

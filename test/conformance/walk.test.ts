@@ -1,7 +1,7 @@
 // The conformance walk (issue 6): every GET route of both official OpenAPI documents × every query option the
 // route declares × the Prefer headers, against a server over the demo dataset. Every 200 body (and every page
 // behind its continuation links) is validated against the official schema, closed types and `@odata.type`
-// included; every error body against ODataError. The status of each combination is the one README documents.
+// included; every error body against ODataError. The status of each combination is the one docs/endpoints.md documents.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestContext } from 'node:test';

@@ -1,6 +1,6 @@
 // Bulk generation on two cores: a worker thread runs the generator and serializes and compresses its records into
 // store rows (thread.ts), while this thread writes the previous batch to the store. The thread works at most two
-// batches ahead of the writer, so memory stays flat whatever the total.
+// batches ahead of the writer, so memory stays flat whatever the total (numbers in docs/performance.md).
 import { Worker } from 'node:worker_threads';
 import type { RecordRows } from '../../store/rows.js';
 import type { BatchOptions, FromThread, GeneratedBatch } from './protocol.js';

@@ -1,5 +1,6 @@
 // The stored form of a call record's sessions, segments and participants: one blob per record instead of a row
-// per entity, so a read is one row and one inflate. The blob is one byte naming its codec, then the payload:
+// per entity, so a read is one row and one inflate (docs/performance.md, docs/design.md). The blob is one byte
+// naming its codec, then the payload:
 //
 //   codec 0: the text below, as UTF-8
 //   codec 1: the text below, deflate-raw compressed against the frozen dictionary of ./dictionary-v1.ts
