@@ -6,6 +6,7 @@ import { Registry } from '../src/auth/registry.js';
 import { ROLE_READ_ALL } from '../src/auth/roles.js';
 import { systemClock } from '../src/clock.js';
 import { generateBatches } from '../src/generate/worker/index.js';
+import { STORED_JSON } from '../src/graph/shape/stored.js';
 import { openStore } from '../src/store/index.js';
 
 export const BENCH_TENANT_ID = 'b3c4b3c4-0000-4000-8000-00000000be4c';
@@ -38,7 +39,7 @@ export async function generateTenant(
   db: string,
   o: { users: number; days: number; seed: number; until: Date; onProgress?: (records: number) => void },
 ): Promise<GenerateStats> {
-  const store = await openStore({ db, cacheMb: 64 }); // as `callrecords generate` opens it
+  const store = await openStore({ db, json: STORED_JSON, cacheMb: 64 }); // as `callrecords generate` opens it
   try {
     const tenantId = BENCH_TENANT_ID;
     await store.createTenant({ id: tenantId, displayName: 'Benchmark tenant', createdMs: Date.now() });
@@ -81,7 +82,7 @@ export async function generateTenant(
 
 /** Registers an app with CallRecords.Read.All in the benchmark tenant (a new one on every run). */
 export async function registerApp(db: string): Promise<BenchApp> {
-  const store = await openStore({ db });
+  const store = await openStore({ db, json: STORED_JSON });
   try {
     const registry = new Registry(store, systemClock);
     const { app, secret } = await registry.createApp({

@@ -12,7 +12,7 @@ import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { buildIdentity, type Identity } from './auth/index.js';
 import { registerIdentityRoutes } from './auth/routes.js';
 import type { TlsMaterial } from './auth/tls.js';
-import { VirtualClock } from './clock.js';
+import { savedClock, type VirtualClock } from './clock.js';
 import { registerAdminRoutes } from './api/admin/index.js';
 import {
   DEFAULT_NOTIFICATION_DELAY_SECONDS,
@@ -20,6 +20,8 @@ import {
   type Config,
 } from './config/index.js';
 import { GraphError } from './errors.js';
+import { KeyReload } from './jobs/key-reload.js';
+import { RetentionPurge } from './jobs/retention.js';
 import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
@@ -29,7 +31,7 @@ import type { Store } from './store/index.js';
 
 export interface AppDeps {
   store: Store;
-  /** The server's clock; the admin API can move it. Real time by default. */
+  /** The server's clock; the admin API can move it. Default: the one the admin API saved, else real time. */
   clock?: VirtualClock;
   tls?: TlsMaterial;
   /** Where log lines go (default stdout); tests pass a stream to inspect them. */
@@ -44,7 +46,9 @@ export interface App {
   dispatcher: RecordDispatcher;
   /** Delivers change notifications from the store's outbox; started here, stopped when fastify closes. */
   notifier: Notifier;
-  /** Throttling, fault injection and Retry-After compliance (issue 8). */
+  /** Deletes records past the retention window; started here, stopped when fastify closes. */
+  retention: RetentionPurge;
+  /** Throttling, fault injection and Retry-After compliance. */
   resilience: Resilience;
   /** Set once the server can serve; /healthz answers 503 before. */
   setReady(ready: boolean): void;
@@ -114,7 +118,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const fastify = (
     deps.tls ? Fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) : Fastify(options)
   ) as FastifyInstance;
-  const clock = deps.clock ?? new VirtualClock();
+  const clock = deps.clock ?? (await savedClock(deps.store));
   const resilience = buildResilience(
     {
       throttling: config.throttling ?? (config.demo ? 'off' : 'graph'),
@@ -206,6 +210,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       },
     });
   }
+  const retention = new RetentionPurge({
+    documents: deps.store.documents,
+    clock,
+    retentionDays: config.retentionDays,
+    batch: config.retentionBatch,
+    onPurged: (records) => fastify.log.info({ records }, 'retention: purged records'),
+    onError: (err) => fastify.log.error({ err }, 'retention purge failed'),
+  });
+  retention.start();
+  fastify.addHook('onClose', () => retention.stop());
+  const keyReload = new KeyReload({
+    keys: identity.keys,
+    onError: (err) => fastify.log.error({ err }, 'signing key reload failed'),
+  });
+  keyReload.start();
+  fastify.addHook('onClose', () => keyReload.stop());
   fastify.get('/healthz', (_request, reply) =>
     ready
       ? reply.send({ status: 'ok' })
@@ -213,5 +233,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   );
   registerErrorHandling(fastify);
 
-  return { fastify, clock, identity, dispatcher, notifier, resilience, setReady: (r) => (ready = r) };
+  return {
+    fastify,
+    clock,
+    identity,
+    dispatcher,
+    notifier,
+    retention,
+    resilience,
+    setReady: (r) => (ready = r),
+  };
 }

@@ -68,6 +68,19 @@ export class VirtualClock implements Clock {
   }
 }
 
+/** The setting under which the admin API keeps the virtual clock, so that a restart resumes the same time. */
+export const CLOCK_SETTING = 'virtual-clock';
+
+/** A clock at the state saved under CLOCK_SETTING, or real time when none was saved. */
+export async function savedClock(settings: {
+  getSetting(key: string): Promise<string | undefined>;
+}): Promise<VirtualClock> {
+  const clock = new VirtualClock();
+  const saved = await settings.getSetting(CLOCK_SETTING);
+  if (saved) clock.restore(JSON.parse(saved) as ClockState);
+  return clock;
+}
+
 /** Parses an ISO-8601 duration such as PT2H, P1D, -PT30M or P1DT2H3M4.5S into milliseconds. */
 export function parseDuration(text: string): number | undefined {
   const m = /^(-)?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(

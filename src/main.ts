@@ -1,9 +1,8 @@
-// Process entry for `serve`: config, store, buildApp, listen, demo seeding, graceful shutdown.
+// Process entry for `serve`: store, buildApp (which owns every background job), listen, demo seeding, close.
 import { buildApp } from './app.js';
-import { VirtualClock } from './clock.js';
-import { CLOCK_SETTING } from './api/admin/clock.js';
 import { DEMO_TENANT_ID, type Config } from './config/index.js';
 import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
+import { STORED_JSON } from './graph/shape/stored.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { openStore } from './store/index.js';
 import { faultBanner } from './resilience/index.js';
@@ -15,17 +14,14 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
-  const store = await openStore({ db: config.db });
-  const clock = new VirtualClock();
-  const savedClock = await store.getSetting(CLOCK_SETTING);
-  if (savedClock) clock.restore(JSON.parse(savedClock) as { frozen: boolean; now: number; offsetMs: number });
+  const store = await openStore({ db: config.db, json: STORED_JSON });
   // The demo seeder (the generator, with faker) and the certificate maker (selfsigned) are loaded only when used:
   // together about 60 MB of resident memory that a plain `serve` never needs.
   let tls: TlsMaterial | undefined;
   if (config.tlsCert && config.tlsKey)
     tls = (await import('./auth/tls.js')).tlsFromFiles(config.tlsCert, config.tlsKey);
   else if (config.tlsSelfSigned) tls = await (await import('./auth/tls.js')).selfSignedFor(config.db);
-  const app = await buildApp(config, { store, clock, ...(tls ? { tls } : {}) });
+  const app = await buildApp(config, { store, ...(tls ? { tls } : {}) });
   const log = app.fastify.log;
   await app.fastify.listen({ host: config.host, port: config.port });
   const address = app.fastify.server.address();
@@ -37,31 +33,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
       seed: config.demoSeed,
       users: config.demoUsers,
       days: config.demoDays,
-      now: clock.now(),
+      now: app.clock.now(),
       onProgress: (n) => log.debug({ records: n }, 'demo tenant: writing records'),
     });
     if (count > 0) log.info({ records: count, tenantId: DEMO_TENANT_ID }, 'demo tenant created');
     await ensureDemoApps(store, app.identity.registry);
   }
-  // Another process (`callrecords keys rotate`) may rotate the signing keys: pick them up.
-  const keyReload = setInterval(() => {
-    app.identity.keys.reload().catch((err: unknown) => log.error({ err }, 'signing key reload failed'));
-  }, 60_000);
-  keyReload.unref();
-  // Retention: records past the window are deleted in bounded batches, every ten minutes.
-  const purge = async () => {
-    const before = clock.now() - config.retentionDays * 86_400_000;
-    let total = 0;
-    for (let n = config.retentionBatch; n === config.retentionBatch; total += n) {
-      n = await store.documents.purgeOlderThan(undefined, before, config.retentionBatch);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (total > 0) log.info({ records: total }, 'retention: purged records');
-  };
-  const retention = setInterval(() => {
-    purge().catch((err: unknown) => log.error({ err }, 'retention purge failed'));
-  }, 600_000);
-  retention.unref();
   app.setReady(true);
   log.info({ url, startupMs: Math.round(performance.now() - started), demo: config.demo }, 'ready');
   // Injected faults are never silently on: the active rules are printed at start-up.
@@ -89,8 +66,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const close = () =>
     (closing ??= (async () => {
       app.setReady(false);
-      clearInterval(keyReload);
-      clearInterval(retention);
       await app.fastify.close();
       await store.close();
     })());

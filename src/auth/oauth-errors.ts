@@ -1,4 +1,4 @@
-// Errors of the token endpoint, in the identity platform's OAuth error shape with AADSTS codes (spec §11.7).
+// Errors of the token endpoint, in the identity platform's OAuth error shape with AADSTS codes.
 import { randomUUID } from 'node:crypto';
 
 export interface OAuthErrorSpec {

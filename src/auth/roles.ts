@@ -1,4 +1,4 @@
-// The Graph application permissions this API knows (spec §2.1).
+// The Graph application permissions this API knows, and which routes each grants; the one list of them.
 export const ROLE_READ_ALL = 'CallRecords.Read.All';
 /** The current name of the PSTN-logs-only role, and its 2020 name. */
 export const ROLE_PSTN = 'CallRecord-PstnCalls.Read.All';
@@ -8,7 +8,7 @@ export const KNOWN_ROLES: readonly string[] = [ROLE_READ_ALL, ROLE_PSTN, ROLE_PS
 
 /** Roles that grant the call record routes. */
 export const RECORD_ROLES: readonly string[] = [ROLE_READ_ALL];
-/** Roles that grant the five telephony log functions. */
+/** Roles that grant the five telephony log functions; delegated tokens never do. */
 export const LOG_FUNCTION_ROLES: readonly string[] = [ROLE_READ_ALL, ROLE_PSTN, ROLE_PSTN_LEGACY];
 
 /** Graph's resource: both spellings a token audience or a scope may use. */

@@ -4,6 +4,7 @@ import { Registry, RegistryError } from '../auth/registry.js';
 import { systemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { STORED_JSON } from '../graph/shape/stored.js';
 
 export interface CommonOptions {
   db?: string;
@@ -26,7 +27,7 @@ export interface Session {
 export async function withStore(opts: CommonOptions, run: (s: Session) => Promise<void>): Promise<void> {
   const config = loadConfig({ db: opts.db, logLevel: 'silent' });
   // One-shot commands (generate, import, export) are bulk writers and readers: a larger page cache for the indexes.
-  const store = await openStore({ db: config.db, cacheMb: 64 });
+  const store = await openStore({ db: config.db, json: STORED_JSON, cacheMb: 64 });
   try {
     await run({ config, store, registry: new Registry(store, systemClock) });
   } catch (err) {

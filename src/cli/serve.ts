@@ -44,7 +44,7 @@ export function serveCommand(program: Command): void {
     )
     .option(
       '--throttling <off|graph|file>',
-      "Graph throttling: 'graph' (spec §2.8), a JSON budget file, or 'off' (default graph; demo: off) (env CALLRECORDS_THROTTLING)",
+      "Graph throttling: 'graph', a JSON budget file, or 'off' (default graph; demo: off) (env CALLRECORDS_THROTTLING)",
     )
     .option('--rate-limit-headers', 'send RateLimit-* headers (env CALLRECORDS_RATE_LIMIT_HEADERS=1)')
     .option('--faults <file>', 'fault injection rules, a JSON file (env CALLRECORDS_FAULTS: JSON or a file)')

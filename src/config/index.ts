@@ -1,5 +1,5 @@
-// One configuration schema, parsed once at start-up, frozen and passed down. Environment variables and CLI
-// flags both land here; nothing else reads process.env.
+// One configuration schema, parsed once at start-up, frozen and passed down. The server's environment variables
+// and CLI flags both land here; only the CLI's client commands read their own credential from the environment.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -59,7 +59,7 @@ const configSchema = z.object({
   webhookMaxRetrySeconds: z.coerce.number().int().min(0).max(604_800).default(14_400),
   /** Webhook requests in flight at once, over all subscriptions (one at a time per subscription). */
   webhookConcurrency: z.coerce.number().int().min(1).max(1000).default(16),
-  /** Graph throttling: `off`, `graph` (spec §2.8) or a JSON budget file. Defaults to `graph`, or `off` in demo mode. */
+  /** Graph throttling: `off`, `graph` or a JSON budget file. Defaults to `graph`, or `off` in demo mode. */
   throttling: z.string().min(1).optional(),
   /** Send `RateLimit-Limit`/`-Remaining`/`-Reset` on throttled routes. */
   rateLimitHeaders: z.boolean().default(false),

@@ -1,4 +1,4 @@
-// Client devices (realism.md §2.6): one laptop/desktop, phone and browser per person, room consoles, and the
+// Client devices: one laptop/desktop, phone and browser per person, room consoles, and the
 // clients of guests, federated users and ACS users. Host names and the platform mix are estimates.
 import type { ClientPlatform, ClientUserAgent, ProductFamily } from '../graph/model/index.js';
 import {
@@ -147,7 +147,7 @@ function windowsWifi(rng: Rng): WifiAdapter {
   };
 }
 
-/** The person's laptop/desktop: Windows (~87 %, a few on VDI) or macOS [est, realism §4 platform mix]. */
+/** The person's laptop/desktop: Windows (~87 %, a few on VDI) or macOS [est]. */
 export function desktopDevice(rng: Rng, reg: DeviceRegistry, naming: DeviceNaming): DeviceProfile {
   const u = rng.next();
   if (u < 0.05) {
@@ -210,7 +210,7 @@ const BROWSERS: readonly (readonly [string, string, string])[] = [
 ];
 
 /**
- * A browser client. Header pattern of the old Skype web client (realism §2.1, seen), reused for Teams web [est].
+ * A browser client. Header pattern of the old Skype web client (seen), reused for Teams web [est].
  */
 export function webDevice(rng: Rng, reg: DeviceRegistry): DeviceProfile {
   const [os, osVer, browser] = rng.pick(BROWSERS);

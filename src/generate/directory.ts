@@ -242,7 +242,7 @@ export function buildTenant(opts: ResolvedOptions): Tenant {
     });
   }
 
-  // Service participants: header values are Teams audit-log user agents (realism §2.1); names [est].
+  // Service participants: header values are Teams audit-log user agents; names [est].
   const service = (kind: 'bot' | 'appInstance', name: string, ua: ServiceUserAgent): ServiceParty => ({
     party: freezeParty(makeParty({ kind, id: rng.guid(), displayName: name, tenantId })),
     userAgent: ua,

@@ -79,7 +79,7 @@ function attend(d: Draft, a: Attendance, conference: LegEnd): void {
 }
 
 function conferenceEnd(rng: Rng): LegEnd {
-  // [est] PNP's all-unknown agent most of the time, a service role otherwise (realism §2.8).
+  // [est] PNP's all-unknown agent most of the time, a service role otherwise.
   const u = rng.next();
   const ep =
     u < 0.65

@@ -1,4 +1,4 @@
-// Client hardware as reported in call records (realism.md §2.6): CPUs, audio endpoints and Wi-Fi adapters. Strings
+// Client hardware as reported in call records: CPUs, audio endpoints and Wi-Fi adapters. Strings
 // marked as sourced come from the Graph docs / PNP fixture; the rest are plausible estimates [est].
 import { Weighted } from './prng.js';
 

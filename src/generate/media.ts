@@ -1,4 +1,4 @@
-// Media of one segment: labels, per-side networks and devices, streams. Label choice (realism §2.3): `data`,
+// Media of one segment: labels, per-side networks and devices, streams. Label choice: `data`,
 // `main-audio`, `main-video`, and `applicationsharing-video` for screen sharing [est — the one label we use].
 import type {
   AudioCodec,
@@ -106,7 +106,7 @@ export function nullDevice(howling: number | null): DeviceInfo {
   };
 }
 
-/** Audio device telemetry of a client [values anchored on the doc/fixture samples, realism §2.6]. */
+/** Audio device telemetry of a client [values anchored on the doc/fixture samples]. */
 function clientAudioDevice(rng: Rng, d: DeviceProfile, connected: boolean): DeviceInfo {
   if (!connected) return NULL_DEVICE;
   const glitches = rng.chance(0.5);

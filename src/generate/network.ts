@@ -1,4 +1,4 @@
-// Networks of client legs (realism.md §2.5, §4): connection type mix, addressing (RFC 1918 with the subnet as the
+// Networks of client legs: connection type mix, addressing (RFC 1918 with the subnet as the
 // network address), Wi-Fi details, relays and ports. Proportions are estimates; value shapes follow the samples.
 import type { NetworkInfo, WifiBand, WifiRadioType } from '../graph/model/index.js';
 import type { DeviceKind, DeviceProfile } from './devices.js';
@@ -52,7 +52,7 @@ export interface LegNetwork {
 }
 
 // Connection mix per kind of device [est]; with the device mix this gives ~38 % wired, ~50 % Wi-Fi (2/3 of it
-// 5 GHz), ~7 % mobile, ~5 % VPN over all client legs (realism §4).
+// 5 GHz), ~7 % mobile, ~5 % VPN over all client legs.
 const MIX: Readonly<Record<DeviceKind, Weighted<NetClass>>> = {
   desktop: new Weighted<NetClass>([
     [NET.wired, 0.44],

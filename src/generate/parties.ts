@@ -30,7 +30,7 @@ export class Joiner {
   }
 }
 
-/** Device mix of a person per call [est, realism §4]: laptop/desktop ~83 %, phone ~13 %, browser ~4 %. */
+/** Device mix of a person per call [est]: laptop/desktop ~83 %, phone ~13 %, browser ~4 %. */
 function personDevice(rng: Rng, p: Person, other: boolean): DeviceProfile {
   const u = rng.next();
   if (other) return u < 0.7 ? p.mobile : p.desktop;

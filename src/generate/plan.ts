@@ -35,7 +35,7 @@ export interface Plan {
   dialOuts?: number;
 }
 
-// Share of all records [est, realism §4: P2P 40-60 %]: P2P 55 %, meetings 34 % (≈15 points from recurring series),
+// Share of all records [est: P2P 40-60 %]: P2P 55 %, meetings 34 % (≈15 points from recurring series),
 // ad hoc group calls 8 %, P2P escalated to group 3 %.
 const RECURRING_SHARE = 0.15;
 const OTHER_KINDS = new Weighted<RecordKind>([
@@ -48,7 +48,7 @@ const OTHER_KINDS = new Weighted<RecordKind>([
 /** Town halls: Thursdays 15:00 local, every week [est; guarantees a >130-participant meeting per week]. */
 export const TOWN_HALL = { weekday: 4, slotMinutes: 15 * 60, lengthMinutes: 60 } as const;
 
-/** Size of a meeting including the organizer [est, realism §4: median 3-5, p90 ~12, rare 50+]. */
+/** Size of a meeting including the organizer [est: median 3-5, p90 ~12, rare 50+]. */
 export function meetingSize(rng: Rng, max: number): number {
   return Math.min(max, 250, 2 + Math.round(rng.logNormal(2.3, 1.1)));
 }

@@ -66,7 +66,7 @@ export class RecordFactory {
     if (d.video) modalities.push('video');
     if (d.sharing) modalities.push('screenSharing');
     const version = d.rng.chance(P_VERSION_2) ? 2 : 1;
-    // lastModifiedDateTime 5-40 min after the end (realism §1.5); late updates at the far end.
+    // lastModifiedDateTime 5-40 min after the end; late updates at the far end.
     const lag = version === 1 ? d.rng.int(300_000, 1_200_000) : d.rng.int(1_200_000, 2_400_000);
     const legacy = d.parties.slice(0, LEGACY_PARTICIPANTS_CAP).map((p) => p.legacy);
     return {
@@ -87,7 +87,7 @@ export class RecordFactory {
   }
 }
 
-/** Teams meeting join URL, exact format of realism §2.11 (thread id = base64 of a GUID string). */
+/** Teams meeting join URL, exact format of Teams (thread id = base64 of a GUID string). */
 export function meetUrl(tenantId: string, organizerId: string, threadGuid: string): string {
   const thread = Buffer.from(threadGuid, 'latin1').toString('base64');
   return (

@@ -33,7 +33,7 @@ export const SERVICE_ENDPOINT = '#microsoft.graph.callRecords.serviceEndpoint';
 export const P_SETUP_FAILURE = 0.0075;
 export const P_MIDCALL_FAILURE = 0.02;
 
-// failureInfo.reason: no real strings were found (realism §2.10) — these phrases are SYNTHETIC.
+// failureInfo.reason: no real strings were found — these phrases are SYNTHETIC.
 const SETUP_REASONS = [
   'Call setup failed: ICE connectivity checks failed',
   'Call setup failed: media negotiation timed out',
@@ -62,7 +62,7 @@ export const CONFERENCE_ENDPOINTS = {
   mediaController: serviceEndpoint(serviceUa('mediaController')),
 } as const;
 
-/** PSTN legs: Calling Plan via a mediation server, Direct Routing via a gateway (SBC) [est mapping, §2.8]. */
+/** PSTN legs: Calling Plan via a mediation server, Direct Routing via a gateway (SBC) [est mapping]. */
 export const PSTN_ENDPOINTS = {
   callingPlan: serviceEndpoint(serviceUa('mediationServer')),
   directRouting: serviceEndpoint(serviceUa('gateway')),

@@ -1,4 +1,4 @@
-// Media streams and their quality metrics, tied to the CQD stream classification (realism.md §5). Whether an audio
+// Media streams and their quality metrics, tied to the CQD stream classification. Whether an audio
 // stream is poor is decided first (a calibrated Bernoulli draw that depends on the network), then metrics are drawn
 // that make `classifyAudioStream` agree: good streams stay under every threshold, poor streams exceed at least one.
 import type { AudioCodec, MediaStream, MediaStreamDirection, VideoCodec } from '../graph/model/index.js';
@@ -36,7 +36,7 @@ export function classifyAudioStream(s: MediaStream): 'good' | 'poor' | 'unclassi
   return 'good';
 }
 
-/** Relative likelihood of a poor audio stream per network class [est, realism §4: 2.4 GHz/mobile/VPN worse]. */
+/** Relative likelihood of a poor audio stream per network class [est: 2.4 GHz/mobile/VPN worse]. */
 export const POOR_WEIGHT: Readonly<Record<NetClass, number>> = {
   [NET.wired]: 0.35,
   [NET.wifi5]: 0.75,
@@ -46,7 +46,7 @@ export const POOR_WEIGHT: Readonly<Record<NetClass, number>> = {
   [NET.pstn]: 0.8,
 };
 
-// Good-stream baselines per class [est, realism §4]: RTT ms, jitter ms, P(loss = 0), loss median, concealed
+// Good-stream baselines per class [est]: RTT ms, jitter ms, P(loss = 0), loss median, concealed
 // median, P(degradation = 0), degradation median, bandwidth estimate bps.
 interface Baseline {
   rtt: number;
@@ -133,7 +133,7 @@ const CAUSES = new Weighted<Cause>([
 const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
 
 /**
- * Stream id: an unsigned integer rendered in decimal (realism §2.4). Kept below 2^30 so V8 formats a small integer
+ * Stream id: an unsigned integer rendered in decimal. Kept below 2^30 so V8 formats a small integer
  * (a uint32 above that is a heap number and formats several times slower).
  */
 function streamId(rng: Rng): string {
@@ -325,7 +325,7 @@ export function videoStream(
   };
 }
 
-/** Network event ratios for an audio media: mostly 0 (realism §2.5), raised on poor legs. */
+/** Network event ratios for an audio media: mostly 0, raised on poor legs. */
 export function eventRatios(
   rng: Rng,
   poor: boolean,

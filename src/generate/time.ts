@@ -1,5 +1,5 @@
 // Calendar and clock patterns: local days in the tenant time zone, working-hour weights, meeting slots and
-// call durations. All figures are estimates from realism.md §4 ("Time", "Duration") unless marked otherwise.
+// call durations. All figures are estimates unless marked otherwise.
 import { MS_PER_DAY } from './format.js';
 import { Weighted } from './prng.js';
 import type { Rng } from './prng.js';
@@ -147,7 +147,7 @@ export class TimePatterns {
 }
 
 /**
- * Answered P2P call length in ms [est, realism §4]: ~13 % are under 30 s (plus unanswered and failed calls: ~20 % of P2P records), the rest log-normal with a 3.5 min
+ * Answered P2P call length in ms [est]: ~13 % are under 30 s (plus unanswered and failed calls: ~20 % of P2P records), the rest log-normal with a 3.5 min
  * median (so the overall median lands near 2.5-3 min with the long tail up to 4 h).
  */
 export function p2pDurationMs(rng: Rng): number {

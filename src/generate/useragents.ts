@@ -1,4 +1,4 @@
-// User agents (realism.md §2.1): Teams header values follow a weekly release train per device, so they move
+// User agents: Teams header values follow a weekly release train per device, so they move
 // during the period. Patterns are the ones seen in public payloads; the platform ids inside
 // `CallSignalingAgent (N/...)` and the build-number scheme are estimates.
 import type {

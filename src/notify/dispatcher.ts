@@ -15,6 +15,7 @@ import {
   lifecycleNotificationCollection,
 } from './payload.js';
 import { redactUrl } from './urls.js';
+import { changeFor } from './change.js';
 
 export interface NotifyLogger {
   info(obj: object, msg: string): void;
@@ -40,7 +41,7 @@ export interface NotifierOptions {
   /** reauthorizationRequired this long before expiry, at most half the lifetime (default 15 minutes). */
   reauthorizeLeadMs?: number;
   random?: () => number;
-  /** Fault injection (issue 8): delay, drop or duplicate a delivery; consulted before each POST. */
+  /** Fault injection: delay, drop or duplicate a delivery; consulted before each POST. */
   deliveryFault?: (d: { tenantId: string; appId: string }) => DeliveryFault | undefined;
 }
 
@@ -127,7 +128,12 @@ export class Notifier {
     const { store, clock } = this.#o;
     const now = clock.now();
     for (let n = FAN_OUT_BATCH; n === FAN_OUT_BATCH;) {
-      n = await store.notifications.fanOut({ nowMs: now, delayMs: this.#o.delayMs, limit: FAN_OUT_BATCH });
+      n = await store.notifications.fanOut({
+        nowMs: now,
+        delayMs: this.#o.delayMs,
+        limit: FAN_OUT_BATCH,
+        changeFor,
+      });
     }
     for (const s of await store.subscriptions.expireDue(now)) {
       this.#o.log.info({ subscriptionId: s.id, tenantId: s.tenantId }, 'subscription expired');

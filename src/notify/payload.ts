@@ -1,4 +1,4 @@
-// The bodies Graph POSTs to webhooks: changeNotificationCollection for call records (spec §3.10, §11.5) and
+// The bodies Graph POSTs to webhooks: changeNotificationCollection for call records and
 // lifecycle notifications. Property order follows Graph's documented and captured payloads.
 import type { QueueItem, SubscriptionRecord } from '../store/index.js';
 
@@ -28,7 +28,7 @@ export function changeNotificationCollection(sub: SubscriptionRecord, items: rea
         resource: path,
         subscriptionExpirationDateTime: expiration,
         resourceData: {
-          // Graph's casing; the service also sends the oDataType/oDataId duplicates (spec §11.5).
+          // Graph's casing; the service also sends the oDataType/oDataId duplicates.
           '@odata.type': '#Microsoft.Graph.callrecord',
           '@odata.id': path,
           oDataType: '#microsoft.graph.callrecord',

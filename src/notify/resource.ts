@@ -1,5 +1,5 @@
 // The `resource` of a call records subscription: `communications/callRecords` (a leading slash is optional), or the
-// participant form `/communications/callRecords?$filter=participants/any(p:p/id eq '{id}')` (spec §3.10).
+// participant form `/communications/callRecords?$filter=participants/any(p:p/id eq '{id}')`.
 
 export interface CallRecordsResource {
   /** Only records with this participant (an Entra object id, or a phone number) are notified. */

@@ -15,7 +15,7 @@ import { parseCallRecordsResource } from './resource.js';
 import { checkNotificationUrl, redactUrl } from './urls.js';
 import { handshake } from './validate.js';
 
-/** Graph's maximum lifetime of a call records subscription (spec §3.10). */
+/** Graph's maximum lifetime of a call records subscription. */
 export const MAX_LIFETIME_MS = 4230 * 60_000;
 
 export interface SubscriptionServiceOptions {

@@ -1,4 +1,4 @@
-// Throttling budgets: Graph's published limits for call records and PSTN logs (spec §2.8) as the `graph` profile,
+// Throttling budgets: Graph's published limits for call records and PSTN logs as the `graph` profile,
 // or a JSON file of the same shape. A budget applies to a class of resources and is counted per a set of
 // dimensions (app, tenant, record, collection); each request is counted against every budget that applies.
 import { readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ export const profileSchema = z.strictObject({
 export type Budget = z.infer<typeof budgetSchema>;
 export type Profile = z.infer<typeof profileSchema>;
 
-/** Microsoft Graph's limits (spec §2.8). Per-record and list budgets are counted per app and tenant. */
+/** Microsoft Graph's limits. Per-record and list budgets are counted per app and tenant. */
 export const GRAPH_PROFILE: Profile = {
   name: 'graph',
   budgets: [

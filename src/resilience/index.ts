@@ -1,4 +1,4 @@
-// Resilience testing (issue 8): Graph-accurate throttling, fault and latency injection, Retry-After compliance.
+// Resilience testing: Graph-accurate throttling, fault and latency injection, Retry-After compliance.
 // The pieces are plain classes; buildApp wires them into the Graph routes, the admin API and the notifier.
 import type { Clock } from '../clock.js';
 import { loadProfile } from './budgets.js';

@@ -1,5 +1,5 @@
 // Late telemetry: a record first arrives without what clients upload later (audio device telemetry and the
-// participants' call-quality ratings), then version 2 brings them, with a later lastModifiedDateTime (realism §1.5).
+// participants' call-quality ratings), then version 2 brings them, with a later lastModifiedDateTime.
 import type {
   CallRecordDocument,
   Endpoint,

@@ -1,14 +1,13 @@
-// The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts (and postgres.ts).
+// The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts.
 import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import { KyselyDocumentStore, type DocumentStore } from './document-store.js';
 import { KyselyIdentityStore, type IdentityStore } from './identity-store.js';
 import { KyselyLogStore, type LogStore } from './log-store.js';
 import { KyselyPendingStore, type PendingStore } from './pending-store.js';
-import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notification-queue.js';
-import { KyselySubscriptionStore, type SubscriptionStore } from './subscription-store.js';
+import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notifications/queue.js';
+import { KyselySubscriptionStore, type SubscriptionStore } from './notifications/subscriptions.js';
 import { migrateToLatest } from './migrate.js';
-import { OPT_IN_MARK } from '../graph/shape/reshape.js';
 import { PartsReader } from './parts/reader.js';
 import { deleteRecordsIn } from './record-delete.js';
 import { PreparedQueries } from './prepared.js';
@@ -21,6 +20,7 @@ import type {
   RecordRow,
   SessionRow,
   Store,
+  StoredJson,
   TenantInfo,
   UpsertOutcome,
 } from './types.js';
@@ -60,6 +60,7 @@ function lowerBound(q: RecordQuery & { minStartMs: number; after?: RecordKey }):
 
 export interface KyselyStoreOptions {
   db: Kysely<Database>;
+  json: StoredJson;
   onClose?: () => void;
 }
 
@@ -68,6 +69,7 @@ export class KyselyStore implements Store {
   readonly #onClose: (() => void) | undefined;
   readonly #prepared: PreparedQueries<Database>;
   readonly #parts: PartsReader;
+  readonly #json: StoredJson;
   readonly identity: IdentityStore;
   readonly documents: DocumentStore;
   readonly logs: LogStore;
@@ -78,11 +80,12 @@ export class KyselyStore implements Store {
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
     this.#onClose = options.onClose;
+    this.#json = options.json;
     this.#prepared = new PreparedQueries(options.db);
-    this.#parts = new PartsReader(options.db, this.#prepared);
+    this.#parts = new PartsReader(options.db, this.#prepared, options.json.freeMark);
     this.identity = new KyselyIdentityStore(options.db);
     this.documents = new KyselyDocumentStore(options.db);
-    this.logs = new KyselyLogStore(options.db);
+    this.logs = new KyselyLogStore(options.db, options.json);
     this.subscriptions = new KyselySubscriptionStore(options.db);
     this.notifications = new KyselyNotificationQueue(options.db);
     this.pending = new KyselyPendingStore(options.db, (trx, tenantId, docs) =>
@@ -173,7 +176,8 @@ export class KyselyStore implements Store {
     const rows = q.participantId
       ? await this.#byParticipant(tenantId, q.participantId, q)
       : await this.#byStart(tenantId, q);
-    return rows.map(recordRow);
+    const freeMark = this.#json.freeMark;
+    return rows.map((r) => recordRow(r, freeMark));
   }
 
   /** Range scan on call_records_by_start. */
@@ -256,7 +260,7 @@ export class KyselyStore implements Store {
         .where('id', '=', arg(1))
         .where('start_ms', '>=', arg(2)),
     );
-    return r && recordRow(r);
+    return r && recordRow(r, this.#json.freeMark);
   }
 
   listSessions(
@@ -321,8 +325,8 @@ export class KyselyStore implements Store {
     if (list.length === 0) return [];
     // Serialize and compress before the transaction opens, so that it stays short. Compression runs on this
     // thread: zlib's asynchronous API sets the dictionary up on this thread anyway and costs more in dispatch than
-    // it saves (generate: 1,016 records/s in line against 591 on the thread pool, issue 9's closing note).
-    const rows = list.map((d) => toRows(tenantId, d));
+    // it saves.
+    const rows = list.map((d) => toRows(this.#json, tenantId, d));
     return this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
   }
 
@@ -348,7 +352,7 @@ export class KyselyStore implements Store {
     return this.#writeRows(
       trx,
       tenantId,
-      list.map((d) => toRows(tenantId, d)),
+      list.map((d) => toRows(this.#json, tenantId, d)),
     );
   }
 
@@ -417,18 +421,15 @@ export class KyselyStore implements Store {
   }
 }
 
-function recordRow(r: {
-  id: string;
-  start_ms: number;
-  body: string;
-  organizer: string | null;
-  opt_in_mark: string | null;
-}): RecordRow {
+function recordRow(
+  r: { id: string; start_ms: number; body: string; organizer: string | null; opt_in_mark: string | null },
+  freeMark: string,
+): RecordRow {
   return {
     id: r.id,
     startMs: Number(r.start_ms),
     body: r.body,
     organizer: r.organizer,
-    optInFree: r.opt_in_mark === OPT_IN_MARK,
+    optInFree: r.opt_in_mark === freeMark,
   };
 }

@@ -1,16 +1,14 @@
-// Telephony log rows (Graph model objects) to table rows: the canonical beta-shape JSON is written once here, and
-// the key, time and dial-out columns are taken from the row.
-import type { LogKind } from '../graph/functions/catalog.js';
+// Telephony log rows (Graph model objects) to table rows: the stored JSON text comes from StoredJson, and the key,
+// time and dial-out columns are taken from the row.
 import type {
   DirectRoutingLogRow,
   PstnBlockedUsersLogRow,
   PstnCallLogRow,
   SmsLogRow,
 } from '../graph/model/index.js';
-import { NS } from '../graph/model/index.js';
-import { logRowText } from '../graph/shape/log-json.js';
 import { parseInstant } from './rows.js';
 import type { LogTable, PstnCallsTable } from './schema.js';
+import type { StoredJson } from './types.js';
 
 /** Rows to store, by log; each list may be absent or empty. */
 export interface LogRows {
@@ -25,7 +23,10 @@ export const LOG_TABLES = {
   directRoutingCalls: 'direct_routing_calls',
   sms: 'sms_logs',
   blockedUsers: 'pstn_blocked_users',
-} as const satisfies Record<LogKind, string>;
+} as const;
+
+/** The telephony logs the store keeps. */
+export type LogKind = keyof typeof LOG_TABLES;
 
 function required(value: string | null | undefined, what: string): string {
   if (typeof value !== 'string' || value === '') throw new Error(`a log row needs ${what}`);
@@ -34,18 +35,29 @@ function required(value: string | null | undefined, what: string): string {
 
 const micros = (amount: number | null | undefined) => Math.round((amount ?? 0) * 1_000_000);
 
-function base(tenantId: string, id: string, time: string | null, what: string, type: string, row: object) {
+interface Base {
+  json: StoredJson;
+  tenantId: string;
+  id: string;
+  time: string | null;
+  what: string;
+  kind: LogKind;
+  row: object;
+}
+
+function base(b: Base): LogTable {
   return {
-    tenant_id: tenantId,
-    id,
-    time_ms: parseInstant(required(time, what), what),
-    body: logRowText('beta', `${NS}.${type}`, row as Record<string, unknown>),
+    tenant_id: b.tenantId,
+    id: b.id,
+    time_ms: parseInstant(required(b.time, b.what), b.what),
+    body: b.json.logRowText(b.kind, b.row),
   };
 }
 
-export function pstnCallRow(tenantId: string, r: PstnCallLogRow): PstnCallsTable {
+export function pstnCallRow(json: StoredJson, tenantId: string, r: PstnCallLogRow): PstnCallsTable {
+  const id = required(r.id, 'an id');
   return {
-    ...base(tenantId, required(r.id, 'an id'), r.startDateTime, 'startDateTime', 'pstnCallLogRow', r),
+    ...base({ json, tenantId, id, time: r.startDateTime, what: 'startDateTime', kind: 'pstnCalls', row: r }),
     call_type: r.callType ?? '',
     user_id: r.userId ?? '',
     usage_country_code: r.usageCountryCode ?? '',
@@ -59,28 +71,33 @@ export function pstnCallRow(tenantId: string, r: PstnCallLogRow): PstnCallsTable
   };
 }
 
-export function directRoutingRow(tenantId: string, r: DirectRoutingLogRow): LogTable {
-  return base(tenantId, required(r.id, 'an id'), r.startDateTime, 'startDateTime', 'directRoutingLogRow', r);
+export function directRoutingRow(json: StoredJson, tenantId: string, r: DirectRoutingLogRow): LogTable {
+  const id = required(r.id, 'an id');
+  return base({
+    json,
+    tenantId,
+    id,
+    time: r.startDateTime,
+    what: 'startDateTime',
+    kind: 'directRoutingCalls',
+    row: r,
+  });
 }
 
-export function smsRow(tenantId: string, r: SmsLogRow): LogTable {
-  return base(
-    tenantId,
-    required(r.id ?? r.smsId, 'an id or smsId'),
-    r.sentDateTime,
-    'sentDateTime',
-    'smsLogRow',
-    r,
-  );
+export function smsRow(json: StoredJson, tenantId: string, r: SmsLogRow): LogTable {
+  const id = required(r.id ?? r.smsId, 'an id or smsId');
+  return base({ json, tenantId, id, time: r.sentDateTime, what: 'sentDateTime', kind: 'sms', row: r });
 }
 
-export function blockedUserRow(tenantId: string, r: PstnBlockedUsersLogRow): LogTable {
-  return base(
+export function blockedUserRow(json: StoredJson, tenantId: string, r: PstnBlockedUsersLogRow): LogTable {
+  const id = required(r.remediationId, 'a remediationId');
+  return base({
+    json,
     tenantId,
-    required(r.remediationId, 'a remediationId'),
-    r.blockDateTime,
-    'blockDateTime',
-    'pstnBlockedUsersLogRow',
-    r,
-  );
+    id,
+    time: r.blockDateTime,
+    what: 'blockDateTime',
+    kind: 'blockedUsers',
+    row: r,
+  });
 }

@@ -1,17 +1,20 @@
 // The telephony logs: rows written in batches with the call records, read in keyset pages over a time range, and
 // the online-meeting dial-out report aggregated in SQL. Portable Kysely (SQLite and PostgreSQL).
 import type { Kysely } from 'kysely';
-import type { LogKind } from '../graph/functions/catalog.js';
 import {
   blockedUserRow,
   directRoutingRow,
   LOG_TABLES,
   pstnCallRow,
   smsRow,
+  type LogKind,
   type LogRows,
 } from './log-rows.js';
 import { PreparedQueries } from './prepared.js';
 import type { Database } from './schema.js';
+import type { StoredJson } from './types.js';
+
+export type { LogKind } from './log-rows.js';
 
 /** A position in a log's page order. */
 export interface LogKey {
@@ -69,18 +72,24 @@ const CHUNK = 400;
 export class KyselyLogStore implements LogStore {
   readonly #db: Kysely<Database>;
   readonly #prepared: PreparedQueries<Database>;
+  readonly #json: StoredJson;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, json: StoredJson) {
     this.#db = db;
     this.#prepared = new PreparedQueries(db);
+    this.#json = json;
   }
 
   async insert(tenantId: string, rows: LogRows): Promise<void> {
+    const json = this.#json;
     const tables = [
-      ['pstn_calls', (rows.pstnCalls ?? []).map((r) => pstnCallRow(tenantId, r))],
-      ['direct_routing_calls', (rows.directRoutingCalls ?? []).map((r) => directRoutingRow(tenantId, r))],
-      ['sms_logs', (rows.sms ?? []).map((r) => smsRow(tenantId, r))],
-      ['pstn_blocked_users', (rows.blockedUsers ?? []).map((r) => blockedUserRow(tenantId, r))],
+      ['pstn_calls', (rows.pstnCalls ?? []).map((r) => pstnCallRow(json, tenantId, r))],
+      [
+        'direct_routing_calls',
+        (rows.directRoutingCalls ?? []).map((r) => directRoutingRow(json, tenantId, r)),
+      ],
+      ['sms_logs', (rows.sms ?? []).map((r) => smsRow(json, tenantId, r))],
+      ['pstn_blocked_users', (rows.blockedUsers ?? []).map((r) => blockedUserRow(json, tenantId, r))],
     ] as const;
     if (tables.every(([, list]) => list.length === 0)) return;
     await this.#db.transaction().execute(async (trx) => {

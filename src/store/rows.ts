@@ -2,9 +2,9 @@
 // reads can splice them into responses without parsing. Sessions, segments and participants go into one
 // compressed blob per record (./parts/codec.ts).
 import type { CallRecordDocument } from '../graph/model/index.js';
-import { optInMark } from '../graph/shape/reshape.js';
 import { encodeParts, type RecordParts } from './parts/codec.js';
 import type { CallRecordPartsTable, CallRecordsTable, ParticipantIndexTable } from './schema.js';
+import type { StoredJson } from './types.js';
 
 export interface RecordRows {
   record: CallRecordsTable;
@@ -41,7 +41,7 @@ export function toParts(doc: CallRecordDocument): RecordParts {
   };
 }
 
-function rowsWith(tenantId: string, doc: CallRecordDocument, data: Buffer): RecordRows {
+function rowsWith(json: StoredJson, tenantId: string, doc: CallRecordDocument, data: Buffer): RecordRows {
   const startMs = parseInstant(doc.startDateTime, 'startDateTime');
   const body = JSON.stringify(withoutKeys(doc, NAVIGATION));
   const organizer = doc.organizer_v2 ? JSON.stringify(doc.organizer_v2) : null;
@@ -56,7 +56,7 @@ function rowsWith(tenantId: string, doc: CallRecordDocument, data: Buffer): Reco
     organizer,
     session_count: doc.sessions.length,
     participant_count: doc.participants_v2.length,
-    opt_in_mark: optInMark(body, organizer),
+    opt_in_mark: json.optInMark(body, organizer),
   };
   const participantIndex = doc.participants_v2.map((p) => ({
     tenant_id: tenantId,
@@ -68,6 +68,11 @@ function rowsWith(tenantId: string, doc: CallRecordDocument, data: Buffer): Reco
 }
 
 /** The rows of one document. */
-export function toRows(tenantId: string, doc: CallRecordDocument): RecordRows {
-  return rowsWith(tenantId, doc, encodeParts(toParts(doc)));
+export function toRows(json: StoredJson, tenantId: string, doc: CallRecordDocument): RecordRows {
+  return rowsWith(
+    json,
+    tenantId,
+    doc,
+    encodeParts(toParts(doc), (...t) => json.optInMark(...t)),
+  );
 }

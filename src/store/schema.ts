@@ -1,6 +1,7 @@
 // Table types for Kysely. Every key starts with the tenant id; times are epoch milliseconds; bodies are the
-// canonical Graph JSON of the entity's own properties (navigation properties are rows of their own).
-import type { NotifyTables } from './notify-schema.js';
+// canonical Graph JSON of the entity's own properties (organizer_v2 has a column of its own; sessions, segments
+// and participants share one blob per record, ./parts/codec.ts).
+import type { NotifyTables } from './notifications/schema.js';
 
 export interface TenantsTable {
   id: string;

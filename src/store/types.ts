@@ -3,10 +3,10 @@ import type { RecordRows } from './rows.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
-import type { LogStore } from './log-store.js';
+import type { LogKind, LogStore } from './log-store.js';
 import type { PendingStore } from './pending-store.js';
-import type { NotificationQueue } from './notification-queue.js';
-import type { SubscriptionStore } from './subscription-store.js';
+import type { NotificationQueue } from './notifications/queue.js';
+import type { SubscriptionStore } from './notifications/subscriptions.js';
 
 /** Conditions of a call record list query, produced from a validated $filter. */
 export interface RecordQuery {
@@ -27,7 +27,7 @@ export interface RecordRow {
   startMs: number;
   body: string;
   organizer: string | null;
-  /** Neither body nor organizer holds an opt-in enum member (checked at write time; see optInMark). */
+  /** Neither body nor organizer holds an opt-in enum member (checked at write time: StoredJson). */
   optInFree: boolean;
 }
 
@@ -41,6 +41,19 @@ export interface ChildRow {
 
 export interface SessionRow extends ChildRow {
   segments?: ChildRow[];
+}
+
+/**
+ * What the store must know of Graph JSON to write it once and serve it as is. The store is given it when opened
+ * (graph/shape/stored.ts has the one implementation), so the store imports nothing of Graph's shaping.
+ */
+export interface StoredJson {
+  /** The mark kept with bodies: `freeMark` when none holds an opt-in enum member, else null. */
+  optInMark(...texts: (string | null)[]): string | null;
+  /** The mark of bodies free of opt-in members today; bodies kept with another mark are scanned on read. */
+  readonly freeMark: string;
+  /** A telephony log row's stored text: the beta shape, which v1.0's is cut from. */
+  logRowText(kind: LogKind, row: object): string;
 }
 
 export interface PageRequest {

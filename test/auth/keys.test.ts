@@ -14,6 +14,7 @@ import { KeyRing } from '../../src/auth/keys.js';
 import { MESSAGES } from '../../src/auth/verify.js';
 import { VirtualClock } from '../../src/clock.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { assertGraphError, call } from '../api/helpers.js';
 import { DEMO_APP, TENANT, appClaims, get, postToken, secretForm, sign } from './helpers.js';
@@ -170,7 +171,7 @@ void describe('rotation', () => {
 void describe('several processes', () => {
   /** A second process on the same database (as `callrecords keys rotate` would be). */
   async function otherProcess(clock: VirtualClock): Promise<{ store: Store; ring: KeyRing }> {
-    const store = await openStore({ db: dbFile });
+    const store = await openStore({ db: dbFile, json: STORED_JSON });
     const ring = new KeyRing({
       store: store.identity,
       kek: KeyEncryptionKey.load({ dbFile }),

@@ -8,6 +8,7 @@ import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { seedDemoTenant } from '../../src/demo/seed.js';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { STORED_JSON } from '../../src/graph/shape/stored.js';
 
 export interface TestServer {
   url: string;
@@ -43,7 +44,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     { db: ':memory:', port: 0, logLevel: 'silent', throttling: 'off', ...o.config },
     {},
   );
-  const store = await openStore({ db: config.db });
+  const store = await openStore({ db: config.db, json: STORED_JSON });
   const now = o.now ?? TEST_NOW;
   // Tests run on a frozen virtual clock: time moves only when a test moves it.
   const clock = new VirtualClock();

@@ -16,6 +16,7 @@ import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { normalizeCallRecord } from '../../src/graph/ingest/normalize.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { openStore } from '../../src/store/index.js';
+import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { ADMIN_KEY, record, startReceiver, type Receiver } from './helpers.js';
 
 let dir: string;
@@ -26,7 +27,7 @@ const children: ChildProcess[] = [];
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'callrecords-notify-'));
   db = path.join(dir, 'callrecords.db');
-  const store = await openStore({ db });
+  const store = await openStore({ db, json: STORED_JSON });
   await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso', createdMs: Date.now() });
   await ensureDemoApps(store, new Registry(store, systemClock));
   await store.close();
@@ -111,7 +112,7 @@ test('SIGKILL mid-delivery and a record written while down: both arrive after th
 
   // Written by another process while the server is down: the outbox row commits with the record.
   const whileDown = randomUUID();
-  const store = await openStore({ db });
+  const store = await openStore({ db, json: STORED_JSON });
   await store.upsertCallRecords(DEMO_TENANT_ID, [normalizeCallRecord(record(whileDown))]);
   await store.close();
 

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type LogKey, type Store } from '../../src/store/index.js';
+import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { blockedRow, directRoutingRow, pstnRow, smsRow } from '../api/log-fixtures.js';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -11,7 +12,7 @@ const T0 = Date.UTC(2026, 9, 1);
 let store: Store;
 
 before(async () => {
-  store = await openStore({ db: ':memory:' });
+  store = await openStore({ db: ':memory:', json: STORED_JSON });
   // Ties on the start time are ordered by id.
   await store.logs.insert(A, {
     pstnCalls: Array.from({ length: 50 }, (_, i) =>

@@ -18,12 +18,14 @@ import {
   type RecordParts,
 } from '../../src/store/parts/codec.js';
 import { PARTS_DICTIONARY_V1 } from '../../src/store/parts/dictionary-v1.js';
+import { OPT_IN_MARK, optInMark } from '../../src/graph/shape/reshape.js';
 import * as m001 from '../../src/store/migrations/001_call_records.js';
 import * as m002 from '../../src/store/migrations/002_identity.js';
 import * as m003 from '../../src/store/migrations/003_log_rows.js';
 import * as m004 from '../../src/store/migrations/004_pending_records.js';
 import * as m005 from '../../src/store/migrations/005_notifications.js';
 import { openStore } from '../../src/store/index.js';
+import { STORED_JSON } from '../../src/graph/shape/stored.js';
 
 /** The entities of decoded parts, without the opt-in flag. */
 function entities(p: DecodedParts): RecordParts {
@@ -52,10 +54,10 @@ test('both codecs round-trip bodies with non-ASCII text, empty lists and many en
   };
   for (const parts of [SAMPLE, big, { sessions: [], participants: [] }]) {
     for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1] as const) {
-      const blob = encodeParts(parts, codec);
+      const blob = encodeParts(parts, optInMark, codec);
       assert.equal(blob[0], codec);
       assert.deepEqual(entities(decodeParts(blob)), parts);
-      assert.equal(decodeParts(blob).optInFree, true);
+      assert.equal(decodeParts(blob).optInMark, OPT_IN_MARK);
       // better-sqlite3 hands back Buffers; a plain Uint8Array view decodes the same.
       assert.deepEqual(entities(decodeParts(new Uint8Array(blob))), parts);
     }
@@ -68,7 +70,10 @@ test('the deflate codec compresses against the dictionary', () => {
     sessions: [{ id: 'x', body, segments: Array.from({ length: 5 }, () => ({ id: 'x', body })) }],
     participants: [],
   };
-  assert.ok(encodeParts(parts, CODEC_DEFLATE_V1).length * 3 < encodeParts(parts, CODEC_TEXT).length);
+  assert.ok(
+    encodeParts(parts, optInMark, CODEC_DEFLATE_V1).length * 3 <
+      encodeParts(parts, optInMark, CODEC_TEXT).length,
+  );
 });
 
 test('the dictionary is frozen and a blob written by this version still decodes', () => {
@@ -83,7 +88,7 @@ test('the dictionary is frozen and a blob written by this version still decodes'
   );
   assert.deepEqual(entities(decodeParts(golden)), SAMPLE);
   // Written before the header carried the opt-in mark: not claimed free, so reads still scan it.
-  assert.equal(decodeParts(golden).optInFree, false);
+  assert.equal(decodeParts(golden).optInMark, null);
 });
 
 test('parts holding an opt-in enum member are not marked free', () => {
@@ -98,12 +103,12 @@ test('parts holding an opt-in enum member are not marked free', () => {
     participants: [],
   };
   for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1] as const) {
-    assert.equal(decodeParts(encodeParts(acs, codec)).optInFree, false);
+    assert.equal(decodeParts(encodeParts(acs, optInMark, codec)).optInMark, null);
   }
 });
 
 test('an unknown codec is an error, not garbage', () => {
-  const blob = encodeParts(SAMPLE, CODEC_TEXT);
+  const blob = encodeParts(SAMPLE, optInMark, CODEC_TEXT);
   blob[0] = 9;
   assert.throws(() => decodeParts(blob), /unknown call record parts codec 9/);
 });
@@ -151,7 +156,7 @@ test('migration 006 moves sessions, segments and participants of an existing dat
     }
     await old.destroy();
 
-    const store = await openStore({ db: file });
+    const store = await openStore({ db: file, json: STORED_JSON });
     try {
       for (const t of ['t1', 't2']) {
         const sessions = await store.listSessions(t, 'r1', { limit: 60, withSegments: true });

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../src/store/index.js';
+import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { makeRecord } from '../api/fixtures.js';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -10,7 +11,7 @@ const B = 'bbbbbbbb-0000-4000-8000-000000000002';
 const T0 = Date.UTC(2026, 10, 1);
 
 test('delete and purge take a record with everything under it, per tenant and in batches', async () => {
-  const store = await openStore({ db: ':memory:' });
+  const store = await openStore({ db: ':memory:', json: STORED_JSON });
   try {
     const at = (seed: string, ms: number) => makeRecord(seed, { startMs: ms, participants: 2, sessions: 2 });
     const oldA = [0, 1, 2].map((i) => at(`old-a-${i}`, T0 + i));

@@ -1,7 +1,7 @@
 // GET/POST /admin/clock: read, freeze, resume, set, advance or reset the server's virtual clock.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseDuration, type VirtualClock } from '../../clock.js';
+import { CLOCK_SETTING, parseDuration, type VirtualClock } from '../../clock.js';
 import { badRequest } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 
@@ -12,8 +12,6 @@ const body = z.discriminatedUnion('action', [
   z.object({ action: z.literal('set'), to: z.string() }),
   z.object({ action: z.literal('advance'), by: z.string() }),
 ]);
-
-export const CLOCK_SETTING = 'virtual-clock';
 
 const view = (clock: VirtualClock) => {
   const s = clock.state();
@@ -53,7 +51,6 @@ export function registerClockRoutes(
       if (ms === undefined) throw badRequest(`'${b.by}' is not an ISO-8601 duration such as PT2H or P1D.`);
       clock.advance(ms);
     }
-    // Kept so that a restart resumes the same virtual time.
     const state = clock.state();
     await store.setSetting(CLOCK_SETTING, JSON.stringify(state));
     await onChange?.();

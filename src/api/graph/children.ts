@@ -1,38 +1,30 @@
 // Sessions, segments, participants_v2 and organizer_v2 of one call record.
 import { GraphError, badRequest } from '../../errors.js';
 import { NS } from '../../graph/model/index.js';
-import { pageSize } from '../../graph/shape/prefer.js';
-import type { TokenScope } from '../../graph/shape/skiptoken.js';
+import { odataContext, recordPath, segmentsPath } from '../../graph/shape/context.js';
+import { collectionText, extendObject, str, withContext } from '../../graph/shape/envelope.js';
+import { carriedOptions, serviceUrl } from '../../graph/shape/links.js';
+import { keysetPage, readPosition, servedPageSize, type Page } from '../../graph/shape/page.js';
 import type { ChildRow, SessionRow } from '../../store/index.js';
-import type { GraphContext, GraphResult } from './context.js';
-import { collectionText, extendObject, str, withContext } from './json.js';
-import {
-  allowOptions,
-  carriedOptions,
-  queryDigest,
-  quoteKey,
-  selectedProperties,
-  serviceUrl,
-} from './options.js';
+import { tokenScope, type GraphContext, type GraphResult } from './context.js';
+import { allowOptions, selectedProperties } from './options.js';
 import { requireRecord, shapeOpts } from './records.js';
 
 export const SESSIONS_MAX = 60;
 export const PARTICIPANTS_MAX = 130;
 
-interface Page {
-  items: string[];
-  nextLink?: string;
+/** A child's position: its ordinal in the record. */
+function ordinal(p: Record<string, unknown>): number | undefined {
+  return typeof p.o === 'number' && Number.isInteger(p.o) && p.o >= 0 ? p.o : undefined;
 }
 
-function afterOrdinal(ctx: GraphContext, scope: TokenScope, token: string | undefined): number | undefined {
-  if (token === undefined) return undefined;
-  const pos = ctx.deps.tokens.decode(scope, token) as { o?: unknown };
-  if (typeof pos?.o !== 'number' || !Number.isInteger(pos.o) || pos.o < 0)
-    throw new GraphError('invalidSkipToken');
-  return pos.o;
+/** Options of a child collection's page: from the list route, or from $expand on the record. */
+interface ChildPage {
+  limit: number;
+  carried: Record<string, string | undefined>;
+  token?: string;
+  select?: string[];
 }
-
-const recordPath = (id: string) => `communications/callRecords(${quoteKey(id)})`;
 
 function segmentsText(ctx: GraphContext, recordId: string, s: SessionRow): string {
   const shaper = ctx.deps.shapers[ctx.version];
@@ -57,10 +49,7 @@ function sessionText(
   );
   if (!s.segments) return body;
   return extendObject(body, [
-    [
-      'segments@odata.context',
-      str(`${ctx.metadata}${recordPath(recordId)}/sessions(${quoteKey(s.id)})/segments`),
-    ],
+    ['segments@odata.context', str(odataContext(ctx.metadata, segmentsPath(recordId, s.id)))],
     ['segments', segmentsText(ctx, recordId, s)],
   ]);
 }
@@ -69,55 +58,56 @@ function sessionText(
 export async function sessionsPage(
   ctx: GraphContext,
   recordId: string,
-  o: {
-    limit: number;
-    segments: boolean;
-    carried: Record<string, string | undefined>;
-    token?: string;
-    select?: string[];
-  },
-): Promise<Page> {
-  const scope = { tenantId: ctx.tenantId, collection: `sessions:${recordId}`, query: queryDigest(o.carried) };
-  const after = afterOrdinal(ctx, scope, o.token);
-  const rows = await ctx.deps.store.listSessions(ctx.tenantId, recordId, {
-    ...(after === undefined ? {} : { afterOrdinal: after }),
-    limit: o.limit + 1,
-    withSegments: o.segments,
+  o: ChildPage & { segments: boolean },
+): Promise<Page<string>> {
+  const scope = tokenScope(ctx, `sessions:${recordId}`, o.carried);
+  const after = readPosition(ctx.deps.tokens, scope, o.token, ordinal);
+  const page = await keysetPage({
+    tokens: ctx.deps.tokens,
+    scope,
+    size: o.limit,
+    fetch: (limit) =>
+      ctx.deps.store.listSessions(ctx.tenantId, recordId, {
+        ...(after === undefined ? {} : { afterOrdinal: after }),
+        limit,
+        withSegments: o.segments,
+      }),
+    position: (last) => ({ o: last.ordinal }),
+    link: (token) =>
+      serviceUrl(ctx.serviceRoot, `${recordPath(recordId)}/sessions`, { ...o.carried, $skiptoken: token }),
   });
-  const page = rows.slice(0, o.limit);
-  const items = page.map((s) => sessionText(ctx, recordId, s, o.select));
-  if (rows.length <= o.limit) return { items };
-  const token = ctx.deps.tokens.encode(scope, { o: page[page.length - 1]!.ordinal });
-  return {
-    items,
-    nextLink: serviceUrl(ctx, `${recordPath(recordId)}/sessions`, { ...o.carried, $skiptoken: token }),
-  };
+  return { ...page, rows: page.rows.map((s) => sessionText(ctx, recordId, s, o.select)) };
 }
 
+/** One page of participants_v2, used by the participants list and by $expand=participants_v2 on a record. */
 export async function participantsPage(
   ctx: GraphContext,
   recordId: string,
-  o: { limit: number; carried: Record<string, string | undefined>; token?: string; select?: string[] },
-): Promise<Page> {
-  const scope = {
-    tenantId: ctx.tenantId,
-    collection: `participants:${recordId}`,
-    query: queryDigest(o.carried),
-  };
-  const after = afterOrdinal(ctx, scope, o.token);
-  const rows = await ctx.deps.store.listParticipants(ctx.tenantId, recordId, {
-    ...(after === undefined ? {} : { afterOrdinal: after }),
-    limit: o.limit + 1,
+  o: ChildPage,
+): Promise<Page<string>> {
+  const scope = tokenScope(ctx, `participants:${recordId}`, o.carried);
+  const after = readPosition(ctx.deps.tokens, scope, o.token, ordinal);
+  const page = await keysetPage({
+    tokens: ctx.deps.tokens,
+    scope,
+    size: o.limit,
+    fetch: (limit) =>
+      ctx.deps.store.listParticipants(ctx.tenantId, recordId, {
+        ...(after === undefined ? {} : { afterOrdinal: after }),
+        limit,
+      }),
+    position: (last) => ({ o: last.ordinal }),
+    link: (token) =>
+      serviceUrl(ctx.serviceRoot, `${recordPath(recordId)}/participants_v2`, {
+        ...o.carried,
+        $skiptoken: token,
+      }),
   });
-  const page = rows.slice(0, o.limit);
   const shaper = ctx.deps.shapers[ctx.version];
   const opts = { ...shapeOpts(ctx), select: o.select };
-  const items = page.map((p) => shaper.entityText(p.body, `${NS}.participant`, opts, p.optInFree));
-  if (rows.length <= o.limit) return { items };
-  const token = ctx.deps.tokens.encode(scope, { o: page[page.length - 1]!.ordinal });
   return {
-    items,
-    nextLink: serviceUrl(ctx, `${recordPath(recordId)}/participants_v2`, { ...o.carried, $skiptoken: token }),
+    ...page,
+    rows: page.rows.map((p) => shaper.entityText(p.body, `${NS}.participant`, opts, p.optInFree)),
   };
 }
 
@@ -135,21 +125,19 @@ function segmentsExpansion(ctx: GraphContext): boolean {
 
 export async function listSessions(ctx: GraphContext, recordId: string): Promise<GraphResult> {
   allowOptions(ctx.options, ['select', 'expand', 'top', 'skiptoken'], 'the sessions collection');
-  if (ctx.options.top === 0) throw badRequest(`The value of '$top' must be greater than zero.`);
+  const limit = servedPageSize(ctx.prefs, SESSIONS_MAX, ctx.options.top);
   const select = selectedProperties(ctx.version, `${NS}.session`, ctx.options.select);
   const segments = segmentsExpansion(ctx);
   const row = await requireRecord(ctx, recordId);
-  const limit = pageSize(ctx.prefs, SESSIONS_MAX, ctx.options.top);
-  const carried = carriedOptions(ctx, ['$expand', '$select', '$top']);
   const page = await sessionsPage(ctx, row.id, {
     limit,
     segments,
-    carried,
+    carried: carriedOptions(ctx.rawOptions, ['$expand', '$select', '$top']),
     ...(ctx.options.skiptoken === undefined ? {} : { token: ctx.options.skiptoken }),
     ...(select ? { select } : {}),
   });
-  const context = `${ctx.metadata}${recordPath(row.id)}/sessions${select ? `(${select.join(',')})` : ''}`;
-  return { body: collectionText(context, page.items, page.nextLink), pageSize: limit };
+  const context = odataContext(ctx.metadata, `${recordPath(row.id)}/sessions`, { projection: select });
+  return { body: collectionText(context, page.rows, page.nextLink), pageSize: limit };
 }
 
 async function requireSession(ctx: GraphContext, recordId: string, sessionId: string, withSegments: boolean) {
@@ -169,7 +157,10 @@ export async function getSession(
   const select = selectedProperties(ctx.version, `${NS}.session`, ctx.options.select);
   const segments = segmentsExpansion(ctx);
   const { row, s } = await requireSession(ctx, recordId, sessionId, segments);
-  const context = `${ctx.metadata}${recordPath(row.id)}/sessions${segments ? '(segments())' : ''}/$entity`;
+  const context = odataContext(ctx.metadata, `${recordPath(row.id)}/sessions`, {
+    projection: segments ? ['segments()'] : undefined,
+    entity: true,
+  });
   return { body: withContext(context, sessionText(ctx, row.id, s, select)) };
 }
 
@@ -190,7 +181,7 @@ export async function listSegments(
   const rows = await ctx.deps.store.listSegments(ctx.tenantId, row.id, s.ordinal);
   const shaper = ctx.deps.shapers[ctx.version];
   const opts = { ...shapeOpts(ctx), select };
-  const context = `${ctx.metadata}${recordPath(row.id)}/sessions(${quoteKey(s.id)})/segments${select ? `(${select.join(',')})` : ''}`;
+  const context = odataContext(ctx.metadata, segmentsPath(row.id, s.id), { projection: select });
   return {
     body: collectionText(
       context,
@@ -221,7 +212,7 @@ export async function getSegment(
   const g = await ctx.deps.store.getSegment(ctx.tenantId, row.id, s.ordinal, segmentId);
   if (!g)
     throw new GraphError('itemNotFound', { message: `Could not find the requested segment '${segmentId}'.` });
-  const context = `${ctx.metadata}${recordPath(row.id)}/sessions(${quoteKey(s.id)})/segments/$entity`;
+  const context = odataContext(ctx.metadata, segmentsPath(row.id, s.id), { entity: true });
   const text = ctx.deps.shapers[ctx.version].entityText(
     g.body,
     `${NS}.segment`,
@@ -233,18 +224,17 @@ export async function getSegment(
 
 export async function listParticipants(ctx: GraphContext, recordId: string): Promise<GraphResult> {
   allowOptions(ctx.options, ['select', 'top', 'skiptoken'], 'the participants_v2 collection');
-  if (ctx.options.top === 0) throw badRequest(`The value of '$top' must be greater than zero.`);
+  const limit = servedPageSize(ctx.prefs, PARTICIPANTS_MAX, ctx.options.top);
   const select = selectedProperties(ctx.version, `${NS}.participant`, ctx.options.select);
   const row = await requireRecord(ctx, recordId);
-  const limit = pageSize(ctx.prefs, PARTICIPANTS_MAX, ctx.options.top);
   const page = await participantsPage(ctx, row.id, {
     limit,
-    carried: carriedOptions(ctx, ['$select', '$top']),
+    carried: carriedOptions(ctx.rawOptions, ['$select', '$top']),
     ...(ctx.options.skiptoken === undefined ? {} : { token: ctx.options.skiptoken }),
     ...(select ? { select } : {}),
   });
-  const context = `${ctx.metadata}${recordPath(row.id)}/participants_v2${select ? `(${select.join(',')})` : ''}`;
-  return { body: collectionText(context, page.items, page.nextLink), pageSize: limit };
+  const context = odataContext(ctx.metadata, `${recordPath(row.id)}/participants_v2`, { projection: select });
+  return { body: collectionText(context, page.rows, page.nextLink), pageSize: limit };
 }
 
 export async function getParticipant(
@@ -267,7 +257,8 @@ export async function getParticipant(
     { ...shapeOpts(ctx), select },
     p.optInFree,
   );
-  return { body: withContext(`${ctx.metadata}${recordPath(row.id)}/participants_v2/$entity`, text) };
+  const context = odataContext(ctx.metadata, `${recordPath(row.id)}/participants_v2`, { entity: true });
+  return { body: withContext(context, text) };
 }
 
 export async function countParticipants(ctx: GraphContext, recordId: string): Promise<GraphResult> {
@@ -287,5 +278,6 @@ export async function getOrganizer(ctx: GraphContext, recordId: string): Promise
     ...shapeOpts(ctx),
     select,
   });
-  return { body: withContext(`${ctx.metadata}${recordPath(row.id)}/organizer_v2/$entity`, text) };
+  const context = odataContext(ctx.metadata, `${recordPath(row.id)}/organizer_v2`, { entity: true });
+  return { body: withContext(context, text) };
 }

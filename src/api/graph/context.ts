@@ -3,7 +3,8 @@ import type { GraphVersion } from '../../graph/model/index.js';
 import type { QueryOptions } from '../../graph/odata/ast.js';
 import type { Preferences } from '../../graph/shape/prefer.js';
 import type { Shaper } from '../../graph/shape/reshape.js';
-import type { SkipTokenCodec } from '../../graph/shape/skiptoken.js';
+import { queryDigest } from '../../graph/shape/links.js';
+import type { SkipTokenCodec, TokenScope } from '../../graph/shape/skiptoken.js';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/index.js';
 
@@ -42,4 +43,13 @@ export interface GraphResult {
 
 export function minStartMs(ctx: GraphContext): number {
   return ctx.deps.clock.now() - ctx.deps.retentionDays * 86_400_000;
+}
+
+/** Where this request's continuation tokens are valid: its tenant, the collection and the options it carries. */
+export function tokenScope(
+  ctx: GraphContext,
+  collection: string,
+  carried: Record<string, string | undefined>,
+): TokenScope {
+  return { tenantId: ctx.tenantId, collection, query: queryDigest(carried) };
 }

@@ -10,13 +10,15 @@ import {
   type LogFunction,
 } from '../../graph/functions/catalog.js';
 import { parseTimeRange, type TimeRange } from '../../graph/functions/range.js';
+import { collectionContext } from '../../graph/shape/context.js';
+import { collectionText } from '../../graph/shape/envelope.js';
 import { logRowServer, logRowText } from '../../graph/shape/log-json.js';
+import { keysetPage, readPosition, type Page } from '../../graph/shape/page.js';
 import { pageSize } from '../../graph/shape/prefer.js';
 import type { TokenScope } from '../../graph/shape/skiptoken.js';
 import type { DialoutGroup, DialoutKey, LogKey } from '../../store/index.js';
-import type { GraphContext, GraphResult } from './context.js';
-import { collectionText } from './json.js';
-import { allowOptions, queryDigest } from './options.js';
+import { tokenScope, type GraphContext, type GraphResult } from './context.js';
+import { allowOptions } from './options.js';
 
 /** Where a page starts: rows already served (the `$skip` value) and the key of the last one. */
 interface Position<K> {
@@ -27,11 +29,14 @@ interface Position<K> {
 const invalid = (message?: string) =>
   new GraphError('invalidSkipToken', message === undefined ? {} : { message });
 
-/** `$skip` alone is accepted only as 0; otherwise it must come with the `$skiptoken` issued beside it. */
+/**
+ * `$skip` alone is accepted only as 0; otherwise it must come with the `$skiptoken` issued beside it, whose
+ * payload holds the same count.
+ */
 function position<K>(
   ctx: GraphContext,
   scope: TokenScope,
-  read: (p: Record<string, unknown>) => K,
+  read: (p: Record<string, unknown>) => K | undefined,
 ): Position<K> {
   const skip = ctx.options.skip;
   const token = ctx.options.skiptoken;
@@ -39,26 +44,19 @@ function position<K>(
     if (skip === undefined || skip === 0) return { skipped: 0 };
     throw invalid(`The value of '$skip' is valid only in an @odata.nextLink issued by this server.`);
   }
-  const payload = ctx.deps.tokens.decode(scope, token) as Record<string, unknown> | null;
-  if (
-    payload === null ||
-    typeof payload !== 'object' ||
-    typeof payload.n !== 'number' ||
-    payload.n !== skip
-  ) {
-    throw invalid();
-  }
-  return { skipped: payload.n, after: read(payload) };
+  return readPosition(ctx.deps.tokens, scope, token, (p) => {
+    const after = typeof p.n === 'number' && p.n === skip ? read(p) : undefined;
+    return after === undefined ? undefined : { skipped: p.n as number, after };
+  })!;
 }
 
-function readLogKey(p: Record<string, unknown>): LogKey {
-  if (typeof p.s !== 'number' || typeof p.i !== 'string') throw invalid();
-  return { timeMs: p.s, id: p.i };
+function readLogKey(p: Record<string, unknown>): LogKey | undefined {
+  return typeof p.s === 'number' && typeof p.i === 'string' ? { timeMs: p.s, id: p.i } : undefined;
 }
 
-function readDialoutKey(p: Record<string, unknown>): DialoutKey {
+function readDialoutKey(p: Record<string, unknown>): DialoutKey | undefined {
   const k = p.k;
-  if (!Array.isArray(k) || k.length !== 4 || !k.every((v) => typeof v === 'string')) throw invalid();
+  if (!Array.isArray(k) || k.length !== 4 || !k.every((v) => typeof v === 'string')) return undefined;
   const [userId, usageLocation, destinationContext, currency] = k as [string, string, string, string];
   return { userId, usageLocation, destinationContext, currency };
 }
@@ -101,51 +99,54 @@ export async function callLogFunction(
     throw new GraphError('unknownSegment', { message: `Resource not found for the segment '${name}'.` });
   }
   const range = parseTimeRange(fn, rawParameters);
-  // $filter is accepted and ignored, as Graph does on these functions (spec §11.1).
+  // Graph accepts $filter on these functions and ignores it.
   allowOptions(ctx.options, ['skip', 'skiptoken', 'filter'], `the ${fn.name} function`);
   const size = pageSize(ctx.prefs, LOG_PAGE_MAX);
-  const scope: TokenScope = {
-    tenantId: ctx.tenantId,
-    collection: `log:${fn.name}`,
-    query: queryDigest({ from: String(range.fromMs), to: String(range.toMs) }),
-  };
+  const scope = tokenScope(ctx, `log:${fn.name}`, { from: String(range.fromMs), to: String(range.toMs) });
   const omitNulls = ctx.prefs.omitNulls;
-  let items: string[];
-  let token: string | undefined;
+  const paging = { tokens: ctx.deps.tokens, scope, size };
   let skipped: number;
+  let page: Page<string>;
   if (fn.source === 'dialout') {
     const pos = position(ctx, scope, readDialoutKey);
     skipped = pos.skipped;
-    const groups = await ctx.deps.store.logs.dialout(ctx.tenantId, {
-      ...range,
-      callTypes: DIALOUT_CALL_TYPES,
-      ...(pos.after ? { after: pos.after } : {}),
-      limit: size + 1,
+    const groups = await keysetPage({
+      ...paging,
+      fetch: (limit) =>
+        ctx.deps.store.logs.dialout(ctx.tenantId, {
+          ...range,
+          callTypes: DIALOUT_CALL_TYPES,
+          ...(pos.after ? { after: pos.after } : {}),
+          limit,
+        }),
+      position: (last, served) => ({
+        n: skipped + served,
+        k: [last.userId, last.usageLocation, last.destinationContext, last.currency],
+      }),
+      link: (token, served) => nextLink(ctx, fn, range, skipped + served, token),
     });
-    const page = groups.slice(0, size);
-    items = page.map((g) => logRowText(ctx.version, fn.rowType, dialoutRow(g), omitNulls));
-    const last = page[page.length - 1];
-    if (groups.length > size && last) {
-      const k = [last.userId, last.usageLocation, last.destinationContext, last.currency];
-      token = ctx.deps.tokens.encode(scope, { n: skipped + page.length, k });
-    }
+    page = {
+      ...groups,
+      rows: groups.rows.map((g) => logRowText(ctx.version, fn.rowType, dialoutRow(g), omitNulls)),
+    };
   } else {
+    const source = fn.source;
     const pos = position(ctx, scope, readLogKey);
     skipped = pos.skipped;
-    const rows = await ctx.deps.store.logs.list(ctx.tenantId, fn.source, {
-      ...range,
-      ...(pos.after ? { after: pos.after } : {}),
-      limit: size + 1,
+    const rows = await keysetPage({
+      ...paging,
+      fetch: (limit) =>
+        ctx.deps.store.logs.list(ctx.tenantId, source, {
+          ...range,
+          ...(pos.after ? { after: pos.after } : {}),
+          limit,
+        }),
+      position: (last, served) => ({ n: skipped + served, s: last.timeMs, i: last.id }),
+      link: (token, served) => nextLink(ctx, fn, range, skipped + served, token),
     });
-    const page = rows.slice(0, size);
     const serve = logRowServer(ctx.version, fn.rowType, omitNulls);
-    items = page.map((r) => serve(r.body));
-    const last = page[page.length - 1];
-    if (rows.length > size && last) {
-      token = ctx.deps.tokens.encode(scope, { n: skipped + page.length, s: last.timeMs, i: last.id });
-    }
+    page = { ...rows, rows: rows.rows.map((r) => serve(r.body)) };
   }
-  const link = token === undefined ? undefined : nextLink(ctx, fn, range, skipped + items.length, token);
-  const context = `${ctx.metadata}Collection(${fn.rowType})`;
-  return { body: collectionText(context, items, link, items.length), pageSize: size };
+  const context = collectionContext(ctx.metadata, fn.rowType);
+  return { body: collectionText(context, page.rows, page.nextLink, page.rows.length), pageSize: size };
 }

@@ -1,9 +1,7 @@
-// Which query options each endpoint takes, $select validation against the model, and continuation links.
-import { createHash } from 'node:crypto';
+// Which query options each endpoint takes, and $select validation against the model.
 import { badRequest } from '../../errors.js';
 import { allProperties, structuredType, type GraphVersion } from '../../graph/model/index.js';
-import type { ExpandItem, QueryOptions, SelectItem } from '../../graph/odata/ast.js';
-import type { GraphContext } from './context.js';
+import type { QueryOptions, SelectItem } from '../../graph/odata/ast.js';
 
 type OptionName = keyof QueryOptions;
 
@@ -49,42 +47,4 @@ export function selectedProperties(
     if (!names.includes(name)) names.push(name);
   }
   return names;
-}
-
-export function expandNames(items: ExpandItem[] | undefined): string[] {
-  return (items ?? []).map((i) => i.path.join('/'));
-}
-
-/** A digest of the options a page depends on, so a token cannot be replayed against another query. */
-export function queryDigest(parts: Record<string, string | undefined>): string {
-  const h = createHash('sha256');
-  for (const key of Object.keys(parts).sort()) {
-    const v = parts[key];
-    if (v !== undefined) h.update(`${key}=${v}\n`);
-  }
-  return h.digest('base64url').slice(0, 22);
-}
-
-/** The options (other than $skiptoken) that a continuation link must carry, as decoded text. */
-export function carriedOptions(ctx: GraphContext, names: string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const n of names) out[n] = ctx.rawOptions.get(n);
-  return out;
-}
-
-/** An absolute URL on this server: path below the service root plus options, `$` kept readable. */
-export function serviceUrl(
-  ctx: GraphContext,
-  path: string,
-  options: Record<string, string | undefined>,
-): string {
-  const query = Object.entries(options)
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%24/g, '$').replace(/%2C/g, ',')}`)
-    .join('&');
-  return `${ctx.serviceRoot}/${path}${query ? `?${query}` : ''}`;
-}
-
-export function quoteKey(id: string): string {
-  return `'${id.replace(/'/g, "''")}'`;
 }

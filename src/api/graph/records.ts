@@ -3,18 +3,13 @@ import { GraphError, badRequest } from '../../errors.js';
 import { NS } from '../../graph/model/index.js';
 import type { ExpandItem } from '../../graph/odata/ast.js';
 import { recordFilter, type RecordFilter } from '../../graph/query/records-filter.js';
-import { pageSize } from '../../graph/shape/prefer.js';
+import { odataContext, recordPath, RECORDS_PATH } from '../../graph/shape/context.js';
+import { arrayParts, collectionText, entityParts, extendObject, str } from '../../graph/shape/envelope.js';
+import { carriedOptions, serviceUrl } from '../../graph/shape/links.js';
+import { keysetPage, readPosition, servedPageSize } from '../../graph/shape/page.js';
 import type { RecordKey, RecordRow } from '../../store/index.js';
-import { minStartMs, type GraphContext, type GraphResult } from './context.js';
-import { arrayParts, collectionText, entityParts, extendObject, str } from './json.js';
-import {
-  allowOptions,
-  carriedOptions,
-  queryDigest,
-  quoteKey,
-  selectedProperties,
-  serviceUrl,
-} from './options.js';
+import { minStartMs, tokenScope, type GraphContext, type GraphResult } from './context.js';
+import { allowOptions, selectedProperties } from './options.js';
 import { participantsPage, sessionsPage, PARTICIPANTS_MAX, SESSIONS_MAX } from './children.js';
 
 export const RECORDS_MAX = 60;
@@ -38,7 +33,7 @@ export function recordText(ctx: GraphContext, row: RecordRow, select: string[] |
   return extendObject(body, [
     [
       'organizer_v2@odata.context',
-      str(`${ctx.metadata}communications/callRecords(${quoteKey(row.id)})/organizer_v2/$entity`),
+      str(odataContext(ctx.metadata, `${recordPath(row.id)}/organizer_v2`, { entity: true })),
     ],
     ['organizer_v2', organizer],
   ]);
@@ -48,17 +43,13 @@ export function shapeOpts(ctx: GraphContext) {
   return { includeUnknownEnumMembers: ctx.prefs.includeUnknownEnumMembers, omitNulls: ctx.prefs.omitNulls };
 }
 
-function decodeRecordKey(ctx: GraphContext, scope: Parameters<GraphContext['deps']['tokens']['decode']>[0]) {
-  const token = ctx.options.skiptoken;
-  if (token === undefined) return undefined;
-  const pos = ctx.deps.tokens.decode(scope, token) as { s?: unknown; i?: unknown };
-  if (typeof pos?.s !== 'number' || typeof pos.i !== 'string') throw new GraphError('invalidSkipToken');
-  return { startMs: pos.s, id: pos.i } satisfies RecordKey;
+function recordKey(p: Record<string, unknown>): RecordKey | undefined {
+  return typeof p.s === 'number' && typeof p.i === 'string' ? { startMs: p.s, id: p.i } : undefined;
 }
 
 export async function listRecords(ctx: GraphContext): Promise<GraphResult> {
   allowOptions(ctx.options, ['filter', 'select', 'top', 'skiptoken'], 'the callRecords collection');
-  if (ctx.options.top === 0) throw badRequest(`The value of '$top' must be greater than zero.`);
+  const size = servedPageSize(ctx.prefs, RECORDS_MAX, ctx.options.top);
   const select = selectedProperties(ctx.version, RECORD_TYPE, ctx.options.select);
   if (select?.some((s) => s === 'sessions' || s === 'participants_v2')) {
     throw badRequest(
@@ -66,29 +57,28 @@ export async function listRecords(ctx: GraphContext): Promise<GraphResult> {
     );
   }
   const filter = filterOf(ctx);
-  const carried = carriedOptions(ctx, ['$filter', '$select', '$top']);
-  const scope = { tenantId: ctx.tenantId, collection: 'records', query: queryDigest(carried) };
-  const after = decodeRecordKey(ctx, scope);
-  const size = pageSize(ctx.prefs, RECORDS_MAX, ctx.options.top);
-  const rows = await ctx.deps.store.listCallRecords(ctx.tenantId, {
-    ...filter,
-    minStartMs: minStartMs(ctx),
-    ...(after ? { after } : {}),
-    limit: size + 1,
+  const carried = carriedOptions(ctx.rawOptions, ['$filter', '$select', '$top']);
+  const scope = tokenScope(ctx, 'records', carried);
+  const after = readPosition(ctx.deps.tokens, scope, ctx.options.skiptoken, recordKey);
+  const page = await keysetPage({
+    tokens: ctx.deps.tokens,
+    scope,
+    size,
+    fetch: (limit) =>
+      ctx.deps.store.listCallRecords(ctx.tenantId, {
+        ...filter,
+        minStartMs: minStartMs(ctx),
+        ...(after ? { after } : {}),
+        limit,
+      }),
+    position: (last) => ({ s: last.startMs, i: last.id }),
+    link: (token) => serviceUrl(ctx.serviceRoot, RECORDS_PATH, { ...carried, $skiptoken: token }),
   });
-  const page = rows.slice(0, size);
-  let nextLink: string | undefined;
-  if (rows.length > size) {
-    const last = page[page.length - 1]!;
-    const token = ctx.deps.tokens.encode(scope, { s: last.startMs, i: last.id });
-    nextLink = serviceUrl(ctx, 'communications/callRecords', { ...carried, $skiptoken: token });
-  }
-  const context = `${ctx.metadata}communications/callRecords${select ? `(${select.join(',')})` : ''}`;
   return {
     body: collectionText(
-      context,
-      page.map((r) => recordText(ctx, r, select)),
-      nextLink,
+      odataContext(ctx.metadata, RECORDS_PATH, { projection: select }),
+      page.rows.map((r) => recordText(ctx, r, select)),
+      page.nextLink,
     ),
     pageSize: size,
   };
@@ -148,11 +138,13 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
   const select = selectedProperties(ctx.version, RECORD_TYPE, ctx.options.select);
   const expansion = expansionOf(ctx.options.expand);
   const row = await requireRecord(ctx, id);
-  const recordPath = `communications/callRecords(${quoteKey(row.id)})`;
-  const ctxParts: string[] = [...(select?.filter((s) => s !== 'sessions' && s !== 'participants_v2') ?? [])];
-  if (expansion.sessions) ctxParts.push(expansion.sessions.segments ? 'sessions(segments())' : 'sessions()');
-  if (expansion.participants) ctxParts.push('participants_v2()');
-  const entitySet = `communications/callRecords${ctxParts.length > 0 ? `(${ctxParts.join(',')})` : ''}`;
+  const path = recordPath(row.id);
+  const projection: string[] = [
+    ...(select?.filter((s) => s !== 'sessions' && s !== 'participants_v2') ?? []),
+  ];
+  if (expansion.sessions)
+    projection.push(expansion.sessions.segments ? 'sessions(segments())' : 'sessions()');
+  if (expansion.participants) projection.push('participants_v2()');
   const pairs: [string, string | readonly string[] | undefined][] = [];
   if (expansion.sessions) {
     const sessionsOptions = { $expand: expansion.sessions.segments ? 'segments' : undefined };
@@ -164,24 +156,32 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
     pairs.push(
       [
         'sessions@odata.context',
-        str(`${ctx.metadata}${recordPath}/sessions${expansion.sessions.segments ? '(segments())' : ''}`),
+        str(
+          odataContext(ctx.metadata, `${path}/sessions`, {
+            projection: expansion.sessions.segments ? ['segments()'] : undefined,
+          }),
+        ),
       ],
-      ['sessions', arrayParts(page.items)],
+      ['sessions', arrayParts(page.rows)],
       ['sessions@odata.nextLink', page.nextLink === undefined ? undefined : str(page.nextLink)],
     );
   }
   if (expansion.participants) {
     const page = await participantsPage(ctx, row.id, { limit: PARTICIPANTS_MAX, carried: {} });
     pairs.push(
-      ['participants_v2@odata.context', str(`${ctx.metadata}${recordPath}/participants_v2`)],
-      ['participants_v2', arrayParts(page.items)],
+      ['participants_v2@odata.context', str(odataContext(ctx.metadata, `${path}/participants_v2`))],
+      ['participants_v2', arrayParts(page.rows)],
       ['participants_v2@odata.nextLink', page.nextLink === undefined ? undefined : str(page.nextLink)],
     );
   } else if (!select) {
     pairs.push([
       'participants_v2@odata.context',
-      str(`${ctx.metadata}${recordPath}/participants_v2/$entity`),
+      str(odataContext(ctx.metadata, `${path}/participants_v2`, { entity: true })),
     ]);
   }
-  return { body: entityParts(`${ctx.metadata}${entitySet}/$entity`, recordText(ctx, row, select), pairs) };
+  const context = odataContext(ctx.metadata, RECORDS_PATH, {
+    projection: projection.length > 0 ? projection : undefined,
+    entity: true,
+  });
+  return { body: entityParts(context, recordText(ctx, row, select), pairs) };
 }

@@ -3,10 +3,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/verify.js';
 import { GraphError, type ErrorKey } from '../../errors.js';
-import type { GraphVersion } from '../../graph/model/index.js';
-import { parseResourcePath, type ResourcePath } from '../../graph/path/index.js';
-import { parseSubscriptionPath } from '../../graph/path/subscriptions.js';
 import type { FaultStatus, InjectedFault, Resilience } from '../../resilience/index.js';
+import type { RequestTarget } from './target.js';
 
 export const FAULT_HEADER = 'x-callrecords-fault';
 
@@ -21,16 +19,11 @@ const FAULT_ERRORS: Record<FaultStatus, ErrorKey> = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The resource path, or undefined when the path is not one (the handler answers that error itself). */
-function resolve(path: string): { target: ResourcePath | undefined; resources: string[] } {
-  try {
-    if (parseSubscriptionPath(path)) return { target: undefined, resources: ['subscriptions'] };
-    const target = parseResourcePath(path);
-    if (!target) return { target: undefined, resources: [] };
-    return { target, resources: target.kind === 'function' ? ['function', target.name] : [target.kind] };
-  } catch {
-    return { target: undefined, resources: [] };
-  }
+/** The resource labels fault rules match on. */
+function resourcesOf(routed: RequestTarget): string[] {
+  if (routed.kind === 'subscriptions') return ['subscriptions'];
+  if (routed.kind !== 'resource') return [];
+  return routed.target.kind === 'function' ? ['function', routed.target.name] : [routed.target.kind];
 }
 
 async function inject(
@@ -63,26 +56,21 @@ export async function beforeGraphRequest(
   request: FastifyRequest,
   reply: FastifyReply,
   principal: Principal,
-  version: GraphVersion,
+  at: { urlPath: string; routed: RequestTarget },
 ): Promise<'dropped' | 'continue'> {
   r.compliance.observe(principal.tenantId, principal.appId);
-  // Without faults or throttling nothing below needs the resource path (the handler parses it again anyway).
-  if (r.faults.size === 0 && !r.throttler) return 'continue';
-  const q = request.url.indexOf('?');
-  const urlPath = q < 0 ? request.url : request.url.slice(0, q);
-  const { target, resources } = resolve(urlPath.slice(version.length + 1));
   if (r.faults.size > 0) {
     const fault = r.faults.forRequest({
       method: request.method,
-      path: urlPath,
-      resources,
+      path: at.urlPath,
+      resources: resourcesOf(at.routed),
       tenantId: principal.tenantId,
       appId: principal.appId,
     });
     if (fault && (await inject(r, fault, request, reply, principal)) === 'dropped') return 'dropped';
   }
-  if (!r.throttler || !target) return 'continue';
-  const outcome = await r.throttler.admit(principal, target);
+  if (!r.throttler || at.routed.kind !== 'resource') return 'continue';
+  const outcome = await r.throttler.admit(principal, at.routed.target);
   if (!outcome) return 'continue';
   if (r.rateLimitHeaders) for (const [k, v] of Object.entries(outcome.headers)) void reply.header(k, v);
   if (outcome.allowed) return 'continue';

@@ -4,20 +4,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireRoles, type Authenticator } from '../../auth/authenticate.js';
 import { LOG_FUNCTION_ROLES, RECORD_ROLES } from '../../auth/roles.js';
 import { GraphError } from '../../errors.js';
-import type { GraphVersion } from '../../graph/model/index.js';
 import { parseQueryOptions } from '../../graph/odata/parser.js';
-import { parseResourcePath, type ResourcePath } from '../../graph/path/index.js';
-import { parseSubscriptionPath } from '../../graph/path/subscriptions.js';
+import type { ResourcePath } from '../../graph/path/index.js';
+import { responseBytes } from '../../graph/shape/envelope.js';
 import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
 import * as functions from './functions.js';
 import type { GraphContext, GraphDeps, GraphResult } from './context.js';
-import { responseBytes } from './json.js';
 import * as records from './records.js';
 import { handleSubscriptions } from './subscriptions.js';
 import type { SubscriptionService } from '../../notify/subscriptions.js';
 import type { Resilience } from '../../resilience/index.js';
 import { beforeGraphRequest } from './resilience.js';
+import { requestTarget } from './target.js';
 
 const JSON_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -58,11 +57,9 @@ function dispatch(ctx: GraphContext, target: ResourcePath): Promise<GraphResult>
   }
 }
 
-/** Splits the raw URL into the path below the version and the decoded query pairs. */
-function splitUrl(url: string, version: GraphVersion): { path: string; query: [string, string][] } {
+/** The decoded query pairs of the raw URL. */
+function queryPairs(url: string): [string, string][] {
   const q = url.indexOf('?');
-  const pathPart = q < 0 ? url : url.slice(0, q);
-  const path = pathPart.slice(version.length + 1);
   const query: [string, string][] = [];
   if (q >= 0) {
     try {
@@ -71,7 +68,7 @@ function splitUrl(url: string, version: GraphVersion): { path: string; query: [s
       throw new GraphError('badRequest', { message: 'The query string is not correctly encoded.' });
     }
   }
-  return { path, query };
+  return query;
 }
 
 export interface GraphRoutesOptions {
@@ -109,14 +106,20 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
       if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
       // Authentication comes before anything else: without a valid token nothing, not even a 404, is answered.
       const principal = await options.auth.authenticate(request);
+      const q = request.url.indexOf('?');
+      const urlPath = q < 0 ? request.url : request.url.slice(0, q);
+      const routed = requestTarget(urlPath.slice(version.length + 1), options.subscriptions !== undefined);
       if (options.resilience) {
-        const step = await beforeGraphRequest(options.resilience, request, reply, principal, version);
+        const step = await beforeGraphRequest(options.resilience, request, reply, principal, {
+          urlPath,
+          routed,
+        });
         if (step === 'dropped') return reply;
       }
-      const { path, query } = splitUrl(request.url, version);
+      const query = queryPairs(request.url);
       const origin = options.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
-      const subscriptionTarget = options.subscriptions ? parseSubscriptionPath(path) : undefined;
-      if (subscriptionTarget && options.subscriptions) {
+      if (routed.kind === 'invalid') throw routed.error;
+      if (routed.kind === 'subscriptions' && options.subscriptions) {
         const serviceRoot = `${origin}/${version}`;
         const { method, body } = request;
         const service = options.subscriptions;
@@ -124,12 +127,12 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
           reply,
           await handleSubscriptions(
             { service, version, principal, method, body, serviceRoot },
-            subscriptionTarget,
+            routed.target,
           ),
         );
       }
-      const target = parseResourcePath(path);
-      if (!target) throw new GraphError('noResource');
+      if (routed.kind !== 'resource') throw new GraphError('noResource');
+      const target = routed.target;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         throw new GraphError('methodNotAllowed', { headers: { allow: 'GET, HEAD' } });
       }

@@ -7,6 +7,7 @@ import type { SubscriptionPath } from '../../graph/path/subscriptions.js';
 import type { SubscriptionService } from '../../notify/subscriptions.js';
 import type { SubscriptionRecord } from '../../store/index.js';
 import type { GraphResult } from './context.js';
+import { odataContext } from '../../graph/shape/context.js';
 
 export interface SubscriptionRequest {
   service: SubscriptionService;
@@ -64,10 +65,13 @@ export async function handleSubscriptions(
   target: SubscriptionPath,
 ): Promise<GraphResult> {
   const method = r.method === 'HEAD' ? 'GET' : r.method;
-  const metadata = `${r.serviceRoot}/$metadata#subscriptions`;
+  const metadata = `${r.serviceRoot}/$metadata#`;
   const entity = (s: SubscriptionRecord, status = 200): GraphResult => ({
     status,
-    body: JSON.stringify({ '@odata.context': `${metadata}/$entity`, ...subscriptionJson(r.version, s) }),
+    body: JSON.stringify({
+      '@odata.context': odataContext(metadata, 'subscriptions', { entity: true }),
+      ...subscriptionJson(r.version, s),
+    }),
   });
   switch (target.kind) {
     case 'subscriptions':
@@ -75,7 +79,7 @@ export async function handleSubscriptions(
         const list = await r.service.list(r.principal);
         return {
           body: JSON.stringify({
-            '@odata.context': metadata,
+            '@odata.context': odataContext(metadata, 'subscriptions'),
             value: list.map((s) => subscriptionJson(r.version, s)),
           }),
         };

@@ -1,6 +1,6 @@
 // Who in the tenant has which telephony licenses: the PSTN connectivity of each person's country, a Calling Plan
 // (or Phone System for Operator Connect), an audio-conferencing license and, for a few, SMS. Deterministic per
-// (seed, person). Shares are [est]; license names are the report's (realism §3).
+// (seed, person). Shares are [est]; license names are the report's.
 import type { AdministrativeUnitInfo } from '../../graph/model/index.js';
 import type { DirectoryUser, Person, Tenant } from '../directory.js';
 import { hashSeed, Rng, Weighted } from '../prng.js';

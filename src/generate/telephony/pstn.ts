@@ -1,5 +1,5 @@
 // PSTN call log rows (Calling Plans, Operator Connect and audio conferencing): call types, license capability,
-// operator, charges by destination and currency, in the shape of the documentation's example (realism §3).
+// operator, charges by destination and currency, in the shape of the documentation's example.
 import type { PstnCallLogRow } from '../../graph/model/index.js';
 import type { Rng } from '../prng.js';
 import type { Account } from './accounts.js';
@@ -32,7 +32,7 @@ export interface TenantFacts {
   countryCode: string;
 }
 
-/** `<digits>_<digits>@<ipv4>`, the documented callId format (realism §3). */
+/** `<digits>_<digits>@<ipv4>`, the documented callId format. */
 function callId(rng: Rng): string {
   return `${1_000_000_000 + rng.int(0, 999_999_999)}_${rng.int(100_000_000, 999_999_999)}@52.114.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }

@@ -1,7 +1,7 @@
 // Telephony facts per country of the synthetic tenant: calling codes and mobile ranges (to classify the E.164
 // numbers of countries.ts), currency, how users there reach the PSTN (Calling Plan or an Operator Connect
 // carrier), per-minute rates, the audio-conferencing bridge number and the Direct Routing SBC. Rates, carriers
-// and trunks are [est]: no source gives them (realism §3, §6); the value sets follow realism §3.
+// and trunks are [est]: no source gives them; the value sets follow the documented log rows.
 import { COUNTRIES, type Country } from '../countries.js';
 
 export interface Telco {

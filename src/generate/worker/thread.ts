@@ -1,6 +1,7 @@
 // The bulk generation thread: runs the generator and turns its records into store rows (JSON serialization and
 // compression, the costly part of a write), one batch at a time, as the writer asks for them.
 import { parentPort, workerData } from 'node:worker_threads';
+import { STORED_JSON } from '../../graph/shape/stored.js';
 import { toRows } from '../../store/rows.js';
 import { classifyAudioStream } from '../index.js';
 import { emptyRows, generateCallData, type TelephonyRows } from '../telephony/index.js';
@@ -63,7 +64,7 @@ async function run(): Promise<void> {
     if (o.logs.directRouting) batch.logs.directRoutingCalls.push(...logs.directRoutingCalls);
     if (o.logs.sms) batch.logs.sms.push(...logs.sms);
     if (!record) continue;
-    batch.rows.push(toRows(tenantId, record));
+    batch.rows.push(toRows(STORED_JSON, tenantId, record));
     batch.lastStartMs = Date.parse(record.startDateTime);
     countRecord(record, batch.counts);
     if (batch.rows.length === o.batch) await send();

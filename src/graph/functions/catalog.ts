@@ -65,29 +65,3 @@ export const MAX_RANGE_DAYS = 90;
 
 /** PSTN call types that the online-meeting dial-out report aggregates (audio-conferencing dial-outs). */
 export const DIALOUT_CALL_TYPES: readonly string[] = ['conf_out'];
-
-/**
- * App roles (application permissions) that grant each function; any one of them suffices (spec §2.1). The
- * authentication layer consumes this: `CallRecords.Read.All` grants everything, the PSTN-only role (current name
- * `CallRecord-PstnCalls.Read.All`, 2020 name `CallRecords.Read.PstnCalls`) grants only these five functions.
- * Delegated tokens are never enough.
- */
-export const LOG_FUNCTION_REQUIRED_ROLES: Readonly<Record<LogFunctionName, readonly string[]>> = {
-  getPstnCalls: ['CallRecords.Read.All', 'CallRecord-PstnCalls.Read.All', 'CallRecords.Read.PstnCalls'],
-  getDirectRoutingCalls: [
-    'CallRecords.Read.All',
-    'CallRecord-PstnCalls.Read.All',
-    'CallRecords.Read.PstnCalls',
-  ],
-  getSmsLog: ['CallRecords.Read.All', 'CallRecord-PstnCalls.Read.All', 'CallRecords.Read.PstnCalls'],
-  getPstnBlockedUsersLog: [
-    'CallRecords.Read.All',
-    'CallRecord-PstnCalls.Read.All',
-    'CallRecords.Read.PstnCalls',
-  ],
-  getPstnOnlineMeetingDialoutReport: [
-    'CallRecords.Read.All',
-    'CallRecord-PstnCalls.Read.All',
-    'CallRecords.Read.PstnCalls',
-  ],
-};

@@ -1,5 +1,6 @@
 // The stored form of a call record's sessions, segments and participants: one blob per record instead of a row
-// per entity (docs/performance.md, docs/design.md). The blob is one byte naming its codec, then the payload:
+// per entity, so a read is one row and one inflate (docs/performance.md, docs/design.md). The blob is one byte
+// naming its codec, then the payload:
 //
 //   codec 0: the text below, as UTF-8
 //   codec 1: the text below, deflate-raw compressed against the frozen dictionary of ./dictionary-v1.ts
@@ -10,11 +11,11 @@
 //
 //   [[[sessionId, length, [[segmentId, length], ...]], ...], [[participantId, length], ...], optInMark]
 //
-// (optInMark: src/graph/shape/reshape.ts; blobs written before it have no third element and are scanned on read.)
+// (optInMark: StoredJson's mark of every body; blobs written before it have no third element and are scanned.)
 //
 // Bodies are the canonical Graph JSON serialized at write time (nulls included), so reads splice them as before.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { OPT_IN_MARK, optInMark } from '../../graph/shape/reshape.js';
+import type { StoredJson } from '../types.js';
 import { PARTS_DICTIONARY_V1 } from './dictionary-v1.js';
 
 export interface PartsEntity {
@@ -31,9 +32,9 @@ export interface RecordParts {
   participants: PartsEntity[];
 }
 
-/** Decoded parts also tell whether the writer found every body free of opt-in enum members (optInMark). */
+/** Decoded parts also carry the writer's opt-in mark of every body (null: none, or written before marks). */
 export interface DecodedParts extends RecordParts {
-  optInFree: boolean;
+  optInMark: string | null;
 }
 
 /** The third element, optional (blobs written before it have two), is the optInMark of all the bodies. */
@@ -43,13 +44,10 @@ export const CODEC_TEXT = 0;
 export const CODEC_DEFLATE_V1 = 1;
 
 const DICTIONARY_V1 = Buffer.from(PARTS_DICTIONARY_V1, 'utf8');
-/**
- * Level 3: against the dictionary it compresses generated records 12.6x (38 KB of JSON to 3 KB) at the speed of
- * level 1 (11.0x); measured in the closing note of issue 9.
- */
+/** Level 3: against the dictionary it compresses about as well as level 9 at the speed of level 1. */
 const DEFLATE_OPTIONS = { level: 3, dictionary: DICTIONARY_V1 };
 
-function partsText(parts: RecordParts): string {
+function partsText(parts: RecordParts, optInMark: StoredJson['optInMark']): string {
   const bodies: string[] = [];
   const header: Header = [
     parts.sessions.map((s) => {
@@ -82,9 +80,10 @@ function frame(codec: number, payload: Buffer): Buffer {
 
 export function encodeParts(
   parts: RecordParts,
+  optInMark: StoredJson['optInMark'],
   codec: typeof CODEC_TEXT | typeof CODEC_DEFLATE_V1 = CODEC_DEFLATE_V1,
 ): Buffer {
-  const text = Buffer.from(partsText(parts), 'utf8');
+  const text = Buffer.from(partsText(parts, optInMark), 'utf8');
   return frame(codec, codec === CODEC_TEXT ? text : deflateRawSync(text, DEFLATE_OPTIONS));
 }
 
@@ -111,6 +110,6 @@ export function decodeParts(blob: Uint8Array): DecodedParts {
       segments: segments.map(([segmentId, segmentLength]) => ({ id: segmentId, body: take(segmentLength) })),
     })),
     participants: participants.map(([id, length]) => ({ id, body: take(length) })),
-    optInFree: mark === OPT_IN_MARK,
+    optInMark: mark ?? null,
   };
 }

@@ -4,19 +4,24 @@ import type { Kysely } from 'kysely';
 import type { PreparedQueries } from '../prepared.js';
 import type { Database } from '../schema.js';
 import type { ChildRow, SessionRow } from '../types.js';
-import { decodeParts, type DecodedParts, type RecordParts } from './codec.js';
+import { decodeParts, type RecordParts } from './codec.js';
+
+/** Decoded parts, and whether their bodies were all free of opt-in enum members when written. */
+type Parts = RecordParts & { optInFree: boolean };
 
 export class PartsReader {
   readonly #db: Kysely<Database>;
   readonly #prepared: PreparedQueries<Database>;
+  readonly #freeMark: string;
 
-  constructor(db: Kysely<Database>, prepared: PreparedQueries<Database>) {
+  constructor(db: Kysely<Database>, prepared: PreparedQueries<Database>, freeMark: string) {
     this.#db = db;
     this.#prepared = prepared;
+    this.#freeMark = freeMark;
   }
 
   /** The decoded sessions, segments and participants of one record (one row read, one inflate). */
-  async #decoded(tenantId: string, recordId: string): Promise<DecodedParts | undefined> {
+  async #decoded(tenantId: string, recordId: string): Promise<Parts | undefined> {
     const [row] = await this.#prepared.rows('parts', [tenantId, recordId], (arg) =>
       this.#db
         .selectFrom('call_record_parts')
@@ -24,7 +29,9 @@ export class PartsReader {
         .where('tenant_id', '=', arg(0))
         .where('record_id', '=', arg(1)),
     );
-    return row && decodeParts(row.data);
+    if (!row) return undefined;
+    const parts = decodeParts(row.data);
+    return { ...parts, optInFree: parts.optInMark === this.#freeMark };
   }
 
   async listSessions(

@@ -2,8 +2,8 @@
 // and the lifecycle notification it queues happen in one transaction. Portable Kysely (SQLite and PostgreSQL).
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { insertAttempt, listAttempts, trimAttempts, type DeliveryAttempt } from './delivery-log.js';
-import type { SubscriptionsTable } from './notify-schema.js';
-import type { Database } from './schema.js';
+import type { Database } from '../schema.js';
+import type { SubscriptionsTable } from './schema.js';
 
 export type { DeliveryAttempt };
 

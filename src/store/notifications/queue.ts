@@ -1,12 +1,13 @@
 // The per-subscription delivery queue, fed from the outbox (notification-fanout.ts). Queue items are deleted only
 // once a webhook acknowledged them; failures reschedule or drop them in one transaction. Portable Kysely.
 import type { Kysely, Selectable } from 'kysely';
-import type { NotificationQueueTable } from './notify-schema.js';
-import type { Database } from './schema.js';
-import { fanOut } from './notification-fanout.js';
-import { queueLifecycle } from './subscription-store.js';
+import type { Database } from '../schema.js';
+import type { NotificationQueueTable } from './schema.js';
+import { fanOut, type FanOutOptions } from './fanout.js';
+import { queueLifecycle } from './subscriptions.js';
 
-export { writeOutbox } from './notification-fanout.js';
+export { writeOutbox } from './fanout.js';
+export type { ChangeRule, FanOutOptions } from './fanout.js';
 
 export interface QueueItem {
   tenantId: string;
@@ -30,8 +31,8 @@ export interface RetryPlan {
 }
 
 export interface NotificationQueue {
-  /** Fans out up to `limit` outbox rows; returns how many were consumed. */
-  fanOut(o: { nowMs: number; delayMs: number; limit: number }): Promise<number>;
+  /** Fans out up to `limit` outbox rows, each change named by `changeFor`; returns how many were consumed. */
+  fanOut(o: FanOutOptions): Promise<number>;
   /** Subscriptions with an item due at `nowMs`, most overdue first, leaving out `exclude` (tenant/id keys). */
   dueSubscriptions(
     nowMs: number,
@@ -81,7 +82,7 @@ export class KyselyNotificationQueue implements NotificationQueue {
     this.#db = db;
   }
 
-  fanOut(o: { nowMs: number; delayMs: number; limit: number }): Promise<number> {
+  fanOut(o: FanOutOptions): Promise<number> {
     return fanOut(this.#db, o);
   }
 

@@ -1,11 +1,21 @@
 // The outbox side of change notifications. `writeOutbox` runs inside the record upsert's transaction; `fanOut`
-// turns outbox rows into queue items for each matching subscription (participant filter; created on first sight,
-// then updated, from notification_seen) and deletes them, in one transaction, so a record version is queued once
-// per subscription whatever crashes. Portable Kysely (SQLite and PostgreSQL).
+// turns outbox rows into queue items for each matching subscription (participant filter; the change named by the
+// caller's rule from whether notification_seen knows the record) and deletes them, in one transaction, so a
+// record version is queued once per subscription whatever crashes. Portable Kysely.
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from '../schema.js';
 
 const CHUNK = 400;
+
+/** The change a subscription is told of (none: undefined), from its changeType and whether it saw the record. */
+export type ChangeRule = (changeType: string, firstSight: boolean) => 'created' | 'updated' | undefined;
+
+export interface FanOutOptions {
+  nowMs: number;
+  delayMs: number;
+  limit: number;
+  changeFor: ChangeRule;
+}
 
 /** Writes outbox rows for records created or given a new version, if the tenant has a live subscription. */
 export async function writeOutbox(
@@ -41,10 +51,7 @@ export async function writeOutbox(
 }
 
 /** Fans out up to `limit` outbox rows into queue items, in one transaction; returns how many were consumed. */
-export async function fanOut(
-  db: Kysely<Database>,
-  o: { nowMs: number; delayMs: number; limit: number },
-): Promise<number> {
+export async function fanOut(db: Kysely<Database>, o: FanOutOptions): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('notification_outbox')
@@ -78,7 +85,7 @@ async function fanOutTenant(
   trx: Transaction<Database>,
   tenantId: string,
   rows: { record_id: string; version: number; written_ms: number }[],
-  o: { nowMs: number; delayMs: number },
+  o: FanOutOptions,
 ): Promise<void> {
   const subs = await trx
     .selectFrom('subscriptions')
@@ -127,15 +134,7 @@ async function fanOutTenant(
       const key = `${s.id}\n${r.record_id}`;
       const before = seen.get(key);
       if (before !== undefined && before >= version) continue;
-      const types = new Set(s.change_type.split(',').map((t) => t.trim()));
-      const event =
-        before === undefined
-          ? types.has('created')
-            ? 'created'
-            : 'updated'
-          : types.has('updated')
-            ? 'updated'
-            : undefined;
+      const event = o.changeFor(s.change_type, before === undefined);
       seen.set(key, version);
       await trx
         .insertInto('notification_seen')

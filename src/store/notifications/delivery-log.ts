@@ -1,8 +1,8 @@
 // The log of webhook attempts (validation handshakes, notifications, lifecycle notifications) behind
 // GET /admin/tenants/{id}/deliveries; each tenant keeps its newest attempts. Portable Kysely.
 import type { Kysely, Selectable } from 'kysely';
-import type { WebhookDeliveriesTable } from './notify-schema.js';
-import type { Database } from './schema.js';
+import type { WebhookDeliveriesTable } from './schema.js';
+import type { Database } from '../schema.js';
 
 export interface DeliveryAttempt {
   tenantId: string;

@@ -1,4 +1,5 @@
-// Builds response bodies as text: stored entity JSON is spliced in without being parsed again.
+// Response envelopes built as text: stored entity JSON is spliced in without being parsed again, and collection
+// bodies stay a list of parts until they are encoded, once, into the response's bytes.
 
 /** `{"k":v,...}` from pre-serialized values; `undefined` values are skipped. */
 export function objectText(pairs: [string, string | undefined][]): string {
