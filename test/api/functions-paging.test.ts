@@ -123,37 +123,39 @@ for (const version of VERSIONS) {
       assert.equal(await count('2026-06-01', '2026-06-02'), 0);
     });
 
-    void test('the blocked-users log and SMS log range over block and sent times', async () => {
-      if (version !== 'beta') return;
-      const blocked = await walkFunction(
-        server,
-        'beta',
-        'getPstnBlockedUsersLog',
-        fnPath('getPstnBlockedUsersLog', '2026-05-04T01:00:00Z', '2026-05-04T05:00:00Z'),
-      );
-      assert.deepEqual(
-        blocked.rows.map((r) => [r.blockDateTime, r.userBlockMode]),
-        [
-          ['2026-05-04T01:00:00.000Z', 'unblocked'],
-          ['2026-05-04T02:00:00.000Z', 'blocked'],
-          ['2026-05-04T03:00:00.000Z', 'unblocked'],
-          ['2026-05-04T04:00:00.000Z', 'blocked'],
-        ],
-      );
-      const sms = await walkFunction(
-        server,
-        'beta',
-        'getSmsLog',
-        fnPath('getSmsLog', '2026-05-04', '2026-05-04T00:00:05Z'),
-        {
-          prefer: 'odata.maxpagesize=2',
-        },
-      );
-      assert.deepEqual(
-        sms.pages.map((p) => (p.value as Json[]).length),
-        [2, 2, 1],
-      );
-    });
+    // Both logs are beta's only (v1.0 answers as for an unknown segment: functions-errors.test.ts).
+    if (version === 'beta') {
+      void test('the blocked-users log and SMS log range over block and sent times', async () => {
+        const blocked = await walkFunction(
+          server,
+          'beta',
+          'getPstnBlockedUsersLog',
+          fnPath('getPstnBlockedUsersLog', '2026-05-04T01:00:00Z', '2026-05-04T05:00:00Z'),
+        );
+        assert.deepEqual(
+          blocked.rows.map((r) => [r.blockDateTime, r.userBlockMode]),
+          [
+            ['2026-05-04T01:00:00.000Z', 'unblocked'],
+            ['2026-05-04T02:00:00.000Z', 'blocked'],
+            ['2026-05-04T03:00:00.000Z', 'unblocked'],
+            ['2026-05-04T04:00:00.000Z', 'blocked'],
+          ],
+        );
+        const sms = await walkFunction(
+          server,
+          'beta',
+          'getSmsLog',
+          fnPath('getSmsLog', '2026-05-04', '2026-05-04T00:00:05Z'),
+          {
+            prefer: 'odata.maxpagesize=2',
+          },
+        );
+        assert.deepEqual(
+          sms.pages.map((p) => (p.value as Json[]).length),
+          [2, 2, 1],
+        );
+      });
+    }
   });
 }
 
