@@ -30,8 +30,8 @@ const badRequest = (message?: string | RegExp) => ({
 
 for (const f of FUNCTIONS) {
   for (const version of versionsOf(f)) {
-    void describe(`${version} ${f}: bad input`, () => {
-      void test('empty and malformed parameters carry the OData parser message', async () => {
+    describe(`${version} ${f}: bad input`, () => {
+      test('empty and malformed parameters carry the OData parser message', async () => {
         await expectError(
           server,
           version,
@@ -61,7 +61,7 @@ for (const f of FUNCTIONS) {
         await expectError(server, version, `${RECORDS}/${f}(fromDateTime=2026-11-01,)`, badRequest());
       });
 
-      void test('unknown, missing, duplicate and mistyped parameters', async () => {
+      test('unknown, missing, duplicate and mistyped parameters', async () => {
         const fq = `microsoft.graph.callRecords.${f}`;
         await expectError(
           server,
@@ -101,7 +101,7 @@ for (const f of FUNCTIONS) {
         }
       });
 
-      void test('a range that does not run forwards is a 400; more than 90 days is a 406', async () => {
+      test('a range that does not run forwards is a 400; more than 90 days is a 406', async () => {
         await expectError(server, version, fnPath(f, '2026-11-02', '2026-11-01'), {
           status: 400,
           code: 'BadRequest',
@@ -126,9 +126,9 @@ for (const f of FUNCTIONS) {
   }
 }
 
-void describe('beta-only functions on v1.0 answer as an unknown segment does', () => {
+describe('beta-only functions on v1.0 answer as an unknown segment does', () => {
   for (const f of BETA_ONLY) {
-    void test(f, async () => {
+    test(f, async () => {
       const unknown = badRequest(`Resource not found for the segment '${f}'.`);
       await expectError(server, 'v1.0', fnPath(f, '2026-11-01', '2026-11-02'), unknown);
       await expectError(
@@ -144,7 +144,7 @@ void describe('beta-only functions on v1.0 answer as an unknown segment does', (
 });
 
 for (const version of VERSIONS) {
-  void test(`${version}: segments after a function, and write methods`, async () => {
+  test(`${version}: segments after a function, and write methods`, async () => {
     await expectError(
       server,
       version,
@@ -169,13 +169,13 @@ for (const version of VERSIONS) {
   });
 }
 
-void describe('permissions', () => {
-  void test('each function declares the roles that grant it, as the authentication layer enforces them', () => {
+describe('permissions', () => {
+  test('each function declares the roles that grant it, as the authentication layer enforces them', () => {
     for (const f of FUNCTIONS)
       assert.deepEqual([...LOG_FUNCTION_REQUIRED_ROLES[f]].sort(), [...LOG_FUNCTION_ROLES].sort());
   });
 
-  void test('an app with only the PSTN-logs role calls every function, but not the records', async () => {
+  test('an app with only the PSTN-logs role calls every function, but not the records', async () => {
     const { app, secret } = await server.app.identity.registry.createApp({
       tenantId: DEMO_TENANT_ID,
       displayName: 'pstn logs only',
