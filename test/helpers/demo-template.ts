@@ -16,6 +16,7 @@ import {
   rmSync,
   statSync,
   utimesSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,7 @@ import { openStore } from '../../src/store/index.js';
 export type DemoDataset = Pick<SeedOptions, 'seed' | 'users' | 'days' | 'now'>;
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-/** A lock older than this belongs to a process that died while seeding. */
+/** A lock this old is stale even if its pid names a live process (the pid may have been reused). */
 const STALE_LOCK_MS = 10 * 60_000;
 /** Templates of other code versions unused this long are deleted (each use touches its file). */
 const UNUSED_MS = 60 * 60_000;
@@ -83,6 +84,27 @@ async function build(file: string, o: DemoDataset): Promise<void> {
   renameSync(scratch, file);
 }
 
+/** A lock whose builder died (a run stopped mid-seeding) or that is older than any seeding takes. */
+function isStale(lock: string): boolean {
+  const stat = statSync(lock, { throwIfNoEntry: false });
+  if (!stat) return false;
+  if (Date.now() - stat.mtimeMs > STALE_LOCK_MS) return true;
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return false;
+  }
+  // The pid is written right after the lock is created: an empty file is a builder still starting.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 function exists(file: string): boolean {
   try {
     return statSync(file).isFile();
@@ -105,12 +127,12 @@ export async function demoImage(o: DemoDataset): Promise<Buffer> {
       fd = openSync(lock, 'wx');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const lockedMs = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (Date.now() - lockedMs > STALE_LOCK_MS) rmSync(lock, { force: true });
+      if (isStale(lock)) rmSync(lock, { force: true });
       await sleep(100);
       continue;
     }
     try {
+      writeSync(fd, String(process.pid));
       if (!exists(file)) {
         prune(base, hash);
         await build(file, o);
