@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KNOWN_ROLES } from '../auth/roles.js';
-import { collect, print, withCommon, withStore, type CommonOptions } from './common.js';
+import { collect, print, withCommon, withStore, type CliIo, type CommonOptions } from './common.js';
 
 type TenantOpts = CommonOptions & { tenant: string };
 
 const roleHelp = `app role, repeatable (${KNOWN_ROLES.join(', ')})`;
 
-export function appCommands(program: Command): void {
+export function appCommands(program: Command, io: CliIo): void {
   const app = program.command('app').description('Manage app registrations (client credentials)');
 
   withCommon(
@@ -18,7 +18,7 @@ export function appCommands(program: Command): void {
     .option('--role <role>', roleHelp, collect, [])
     .option('--secret-days <days>', 'secret lifetime in days', '730')
     .action((o: TenantOpts & { name: string; role: string[]; secretDays: string }) =>
-      withStore(o, async ({ registry }) => {
+      withStore(io, o, async ({ registry }) => {
         const { app: a, secret } = await registry.createApp({
           tenantId: o.tenant,
           displayName: o.name,
@@ -26,6 +26,7 @@ export function appCommands(program: Command): void {
           secretDays: Number(o.secretDays),
         });
         print(
+          io,
           o,
           {
             tenantId: a.tenantId,
@@ -52,7 +53,7 @@ export function appCommands(program: Command): void {
   withCommon(app.command('list').description("List a tenant's apps"))
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .action((o: TenantOpts) =>
-      withStore(o, async ({ store }) => {
+      withStore(io, o, async ({ store }) => {
         const apps = await store.identity.listApps(o.tenant);
         const rows = await Promise.all(
           apps.map(async (a) => ({
@@ -71,6 +72,7 @@ export function appCommands(program: Command): void {
           })),
         );
         print(
+          io,
           o,
           rows,
           rows.length
@@ -90,9 +92,10 @@ export function appCommands(program: Command): void {
     .argument('<clientId>')
     .option('--days <days>', 'lifetime in days', '730')
     .action((clientId: string, o: TenantOpts & { days: string }) =>
-      withStore(o, async ({ registry }) => {
+      withStore(io, o, async ({ registry }) => {
         const s = await registry.addSecret(o.tenant, clientId, { days: Number(o.days) });
         print(
+          io,
           o,
           { keyId: s.keyId, value: s.value, expires: new Date(s.expiresMs).toISOString() },
           `key id  ${s.keyId}\nsecret  ${s.value}`,
@@ -105,9 +108,9 @@ export function appCommands(program: Command): void {
     .argument('<clientId>')
     .argument('<keyId>')
     .action((clientId: string, keyId: string, o: TenantOpts) =>
-      withStore(o, async ({ registry }) => {
+      withStore(io, o, async ({ registry }) => {
         await registry.removeSecret(o.tenant, clientId, keyId);
-        print(o, { removed: keyId }, `removed secret ${keyId}`);
+        print(io, o, { removed: keyId }, `removed secret ${keyId}`);
       }),
     );
 
@@ -116,9 +119,9 @@ export function appCommands(program: Command): void {
     .requiredOption('--pem <file>', 'PEM file with the X.509 certificate')
     .argument('<clientId>')
     .action((clientId: string, o: TenantOpts & { pem: string }) =>
-      withStore(o, async ({ registry }) => {
+      withStore(io, o, async ({ registry }) => {
         const c = await registry.addCertificate(o.tenant, clientId, readFileSync(o.pem, 'utf8'));
-        print(o, c, `key id      ${c.keyId}\nthumbprint  ${c.thumbprint}`);
+        print(io, o, c, `key id      ${c.keyId}\nthumbprint  ${c.thumbprint}`);
       }),
     );
 
@@ -127,9 +130,9 @@ export function appCommands(program: Command): void {
     .argument('<clientId>')
     .argument('<keyId>')
     .action((clientId: string, keyId: string, o: TenantOpts) =>
-      withStore(o, async ({ registry }) => {
+      withStore(io, o, async ({ registry }) => {
         await registry.removeCertificate(o.tenant, clientId, keyId);
-        print(o, { removed: keyId }, `removed certificate ${keyId}`);
+        print(io, o, { removed: keyId }, `removed certificate ${keyId}`);
       }),
     );
 
@@ -142,12 +145,12 @@ export function appCommands(program: Command): void {
       .requiredOption('--role <role>', roleHelp, collect, [])
       .argument('<clientId>')
       .action((clientId: string, o: TenantOpts & { role: string[] }) =>
-        withStore(o, async ({ registry }) => {
+        withStore(io, o, async ({ registry }) => {
           const roles =
             name === 'grant'
               ? await registry.grant(o.tenant, clientId, o.role)
               : await registry.revoke(o.tenant, clientId, o.role);
-          print(o, { clientId, roles }, `${clientId} roles: ${roles.join(', ') || '(none)'}`);
+          print(io, o, { clientId, roles }, `${clientId} roles: ${roles.join(', ') || '(none)'}`);
         }),
       );
   }
@@ -156,9 +159,9 @@ export function appCommands(program: Command): void {
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .argument('<clientId>')
     .action((clientId: string, o: TenantOpts) =>
-      withStore(o, async ({ registry }) => {
+      withStore(io, o, async ({ registry }) => {
         await registry.deleteApp(o.tenant, clientId);
-        print(o, { deleted: clientId }, `deleted app ${clientId}`);
+        print(io, o, { deleted: clientId }, `deleted app ${clientId}`);
       }),
     );
 }

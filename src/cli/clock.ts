@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliIo } from './common.js';
 
 interface ClockOpts {
   url: string;
@@ -7,7 +8,7 @@ interface ClockOpts {
 }
 
 /** Moves a running server's virtual clock through the admin API. */
-export function clockCommand(program: Command): void {
+export function clockCommand(program: Command, io: CliIo): void {
   const clock = program.command('clock').description("Show or move a running server's virtual clock");
   const call = async (o: ClockOpts, body?: object) => {
     const key = o.adminKey ?? process.env.CALLRECORDS_ADMIN_KEY;
@@ -19,9 +20,7 @@ export function clockCommand(program: Command): void {
     });
     const json = (await res.json()) as { now?: string; frozen?: boolean; error?: { message: string } };
     if (!res.ok) throw new Error(`${res.status}: ${json.error?.message ?? ''}`);
-    process.stdout.write(
-      o.json ? JSON.stringify(json) + '\n' : `${json.now}${json.frozen ? ' (frozen)' : ''}\n`,
-    );
+    io.stdout.write(o.json ? JSON.stringify(json) + '\n' : `${json.now}${json.frozen ? ' (frozen)' : ''}\n`);
   };
   const common = (c: Command) =>
     c

@@ -1,10 +1,20 @@
-// What every management command shares: the --db/--json options, opening the store, printing, exit codes.
+// What every management command shares: the streams, the --db/--json options, opening the store, printing, exit
+// codes.
 import type { Command } from 'commander';
 import { Registry, RegistryError } from '../auth/registry.js';
 import { systemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { STORED_JSON } from '../graph/shape/stored.js';
+
+/** Where a command reads and writes, and the exit code it asks for without throwing. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  /** `isTTY` picks a progress bar over plain progress lines. */
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  exitCode: number;
+}
 
 export interface CommonOptions {
   db?: string;
@@ -24,7 +34,11 @@ export interface Session {
 }
 
 /** Opens the store for one command, runs it, closes the store; a RegistryError becomes a message and exit 1. */
-export async function withStore(opts: CommonOptions, run: (s: Session) => Promise<void>): Promise<void> {
+export async function withStore(
+  io: CliIo,
+  opts: CommonOptions,
+  run: (s: Session) => Promise<void>,
+): Promise<void> {
   const config = loadConfig({ db: opts.db, logLevel: 'silent' });
   // One-shot commands (generate, import, export) are bulk writers and readers: a larger page cache for the indexes.
   const store = await openStore({ db: config.db, json: STORED_JSON, cacheMb: 64 });
@@ -32,8 +46,8 @@ export async function withStore(opts: CommonOptions, run: (s: Session) => Promis
     await run({ config, store, registry: new Registry(store, systemClock) });
   } catch (err) {
     if (err instanceof RegistryError) {
-      process.stderr.write(`callrecords: ${err.message}\n`);
-      process.exitCode = 1;
+      io.stderr.write(`callrecords: ${err.message}\n`);
+      io.exitCode = 1;
       return;
     }
     throw err;
@@ -42,8 +56,8 @@ export async function withStore(opts: CommonOptions, run: (s: Session) => Promis
   }
 }
 
-export function print(opts: CommonOptions, json: unknown, human: string): void {
-  process.stdout.write(opts.json ? JSON.stringify(json, null, 2) + '\n' : human + '\n');
+export function print(io: CliIo, opts: CommonOptions, json: unknown, human: string): void {
+  io.stdout.write(opts.json ? JSON.stringify(json, null, 2) + '\n' : human + '\n');
 }
 
 /** Collects a repeatable option (`--role A --role B`). */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliIo } from './common.js';
 import { readFaults } from '../config/index.js';
 
 interface FaultsOpts {
@@ -16,7 +17,7 @@ interface Rule {
 }
 
 /** The fault injection rules of a running server, through its admin API (/admin/faults). */
-export function faultsCommands(program: Command): void {
+export function faultsCommands(program: Command, io: CliIo): void {
   const faults = program
     .command('faults')
     .description("List, add or clear a running server's fault injection rules");
@@ -43,7 +44,7 @@ export function faultsCommands(program: Command): void {
           })
           .join('\n')
       : 'no fault rules';
-    process.stdout.write(o.json ? JSON.stringify(json ?? {}, null, 2) + '\n' : human + '\n');
+    io.stdout.write(o.json ? JSON.stringify(json ?? {}, null, 2) + '\n' : human + '\n');
   };
   const common = (c: Command) =>
     c
@@ -67,7 +68,7 @@ export function faultsCommands(program: Command): void {
   common(faults.command('clear').description('Remove every rule, or the one given').argument('[id]')).action(
     async (id: string | undefined, o: FaultsOpts) => {
       await call(o, 'DELETE', id ? `/${encodeURIComponent(id)}` : '');
-      process.stdout.write(o.json ? '{}\n' : id ? `removed ${id}\n` : 'cleared\n');
+      io.stdout.write(o.json ? '{}\n' : id ? `removed ${id}\n` : 'cleared\n');
     },
   );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { generateBatches } from '../generate/worker/index.js';
-import { print, withCommon, withStore, type CommonOptions } from './common.js';
+import { print, withCommon, withStore, type CliIo, type CommonOptions } from './common.js';
 import { progress } from './progress.js';
 
 /** Tenant shapes: defaults for users and call volume (flags override them). */
@@ -28,7 +28,7 @@ interface GenerateOpts extends CommonOptions {
 
 const BATCH = 500;
 
-export function generateCommand(program: Command): void {
+export function generateCommand(program: Command, io: CliIo): void {
   withCommon(
     program.command('generate').description('Generate a realistic tenant of call records into the database'),
   )
@@ -45,7 +45,7 @@ export function generateCommand(program: Command): void {
     .option('--no-direct-routing', 'leave out Direct Routing call logs')
     .option('--no-sms', 'leave out SMS logs')
     .action((o: GenerateOpts) =>
-      withStore(o, async ({ store }) => {
+      withStore(io, o, async ({ store }) => {
         const profile = PROFILES[o.profile];
         if (!profile) throw new Error(`unknown profile '${o.profile}' (${Object.keys(PROFILES).join(', ')})`);
         const tenantId = o.tenant.toLowerCase();
@@ -74,7 +74,7 @@ export function generateCommand(program: Command): void {
         const expected = Math.round(
           options.users * options.callsPerUserPerDay * options.days * (5 / 7) * 1.05,
         );
-        const bar = progress('records', expected);
+        const bar = progress('records', expected, io.stderr);
         const fromMs = until.getTime() - options.days * 86_400_000;
         const acc = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0, logRows: 0 };
         // The generator, serialization and compression run on a worker thread; this one writes (two cores).
@@ -109,6 +109,7 @@ export function generateCommand(program: Command): void {
           peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         };
         print(
+          io,
           o,
           summary,
           [

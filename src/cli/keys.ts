@@ -2,16 +2,16 @@ import type { Command } from 'commander';
 import { KeyEncryptionKey } from '../auth/kek.js';
 import { KeyRing } from '../auth/keys.js';
 import { systemClock } from '../clock.js';
-import { print, withCommon, withStore, type CommonOptions } from './common.js';
+import { print, withCommon, withStore, type CliIo, type CommonOptions } from './common.js';
 
-export function keysCommands(program: Command): void {
+export function keysCommands(program: Command, io: CliIo): void {
   const keys = program.command('keys').description('Manage token signing keys');
   withCommon(
     keys
       .command('rotate')
       .description('Make a new signing key current; the old one stays published until its tokens expire'),
   ).action((o: CommonOptions) =>
-    withStore(o, async ({ config, store }) => {
+    withStore(io, o, async ({ config, store }) => {
       const ring = new KeyRing({
         store: store.identity,
         kek: KeyEncryptionKey.load({ dbFile: config.db, ...(config.kek ? { fromEnv: config.kek } : {}) }),
@@ -20,7 +20,7 @@ export function keysCommands(program: Command): void {
       });
       await ring.init();
       const kid = await ring.rotate();
-      print(o, { kid, published: ring.jwks().keys.map((k) => k.kid) }, `new signing key ${kid}`);
+      print(io, o, { kid, published: ring.jwks().keys.map((k) => k.kid) }, `new signing key ${kid}`);
     }),
   );
 }

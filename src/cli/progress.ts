@@ -8,7 +8,7 @@ export interface Progress {
 export function progress(
   label: string,
   expected: number | undefined,
-  stream: NodeJS.WriteStream = process.stderr,
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
 ): Progress {
   let total = expected;
   const started = performance.now();

@@ -1,20 +1,20 @@
 // `callrecords subscription list`: the change-notification subscriptions in the database, with what each still has
 // queued for delivery.
 import type { Command } from 'commander';
-import { print, withCommon, withStore, type CommonOptions } from './common.js';
+import { print, withCommon, withStore, type CliIo, type CommonOptions } from './common.js';
 
 type ListOpts = CommonOptions & { tenant?: string };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function subscriptionCommands(program: Command): void {
+export function subscriptionCommands(program: Command, io: CliIo): void {
   const subscription = program
     .command('subscription')
     .description('Inspect change-notification subscriptions (webhooks)');
   withCommon(subscription.command('list').description('List subscriptions, with their queued notifications'))
     .option('--tenant <tenantId>', 'only this tenant')
     .action((o: ListOpts) =>
-      withStore(o, async ({ store }) => {
+      withStore(io, o, async ({ store }) => {
         const subs = await store.subscriptions.listAll(o.tenant?.toLowerCase());
         const tenants = [...new Set(subs.map((s) => s.tenantId))];
         const queued = new Map<string, { items: number; nextAttemptMs: number }>();
@@ -47,7 +47,7 @@ export function subscriptionCommands(program: Command): void {
               )
               .join('\n')
           : '(no subscriptions)';
-        print(o, rows, human);
+        print(io, o, rows, human);
       }),
     );
 }

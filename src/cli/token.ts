@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliIo } from './common.js';
 
 interface TokenOpts {
   url: string;
@@ -9,7 +10,7 @@ interface TokenOpts {
 }
 
 /** A client, not an admin tool: asks a running server's token endpoint, exactly as an app would. */
-export function tokenCommand(program: Command): void {
+export function tokenCommand(program: Command, io: CliIo): void {
   program
     .command('token')
     .description('Get an app-only access token from a running server (client credentials)')
@@ -40,6 +41,6 @@ export function tokenCommand(program: Command): void {
           `${res.status} ${body.error ?? ''}: ${body.error_description?.split('\r\n')[0] ?? ''}`,
         );
       }
-      process.stdout.write((o.json ? JSON.stringify(body, null, 2) : body.access_token) + '\n');
+      io.stdout.write((o.json ? JSON.stringify(body, null, 2) : body.access_token) + '\n');
     });
 }

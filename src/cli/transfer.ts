@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { LOG_ROW_TYPES, type LogRowKind } from '../graph/ingest/normalize.js';
 import { importLines } from '../ingest/import-lines.js';
 import type { RecordKey } from '../store/index.js';
-import { print, withCommon, withStore, type CommonOptions } from './common.js';
+import { print, withCommon, withStore, type CliIo, type CommonOptions } from './common.js';
 import { progress } from './progress.js';
 
 const PAGE = 200;
@@ -18,7 +18,7 @@ function instant(value: string | undefined, flag: string): number | undefined {
   return ms;
 }
 
-export function transferCommands(program: Command): void {
+export function transferCommands(program: Command, io: CliIo): void {
   withCommon(
     program
       .command('export')
@@ -29,13 +29,13 @@ export function transferCommands(program: Command): void {
     .option('--until <dateTime>', 'records that started before this instant')
     .option('--out <file>', 'output file (default: stdout)')
     .action((o: CommonOptions & { tenant: string; since?: string; until?: string; out?: string }) =>
-      withStore(o, async ({ store }) => {
+      withStore(io, o, async ({ store }) => {
         const tenantId = o.tenant.toLowerCase();
         if (!(await store.getTenant(tenantId))) throw new Error(`no tenant ${tenantId}`);
-        const out = o.out ? createWriteStream(o.out) : process.stdout;
+        const out = o.out ? createWriteStream(o.out) : io.stdout;
         const sinceMs = instant(o.since, '--since');
         const untilMs = instant(o.until, '--until');
-        const bar = o.out ? progress('exported', undefined) : undefined;
+        const bar = o.out ? progress('exported', undefined, io.stderr) : undefined;
         let after: RecordKey | undefined;
         let count = 0;
         do {
@@ -76,7 +76,7 @@ export function transferCommands(program: Command): void {
           out.end();
           await once(out, 'finish');
           bar?.finish();
-          print(o, { tenantId, lines: count, file: o.out }, `exported ${count} lines to ${o.out}`);
+          print(io, o, { tenantId, lines: count, file: o.out }, `exported ${count} lines to ${o.out}`);
         }
       }),
     );
@@ -89,24 +89,25 @@ export function transferCommands(program: Command): void {
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .argument('<file>', "NDJSON file, or '-' for stdin")
     .action((file: string, o: CommonOptions & { tenant: string }) =>
-      withStore(o, async ({ store }) => {
+      withStore(io, o, async ({ store }) => {
         const tenantId = o.tenant.toLowerCase();
         if (!(await store.getTenant(tenantId))) {
           await store.createTenant({ id: tenantId, displayName: 'Imported', createdMs: Date.now() });
         }
-        const input = file === '-' ? process.stdin : createReadStream(file);
-        const bar = progress('lines', undefined);
+        const input = file === '-' ? io.stdin : createReadStream(file);
+        const bar = progress('lines', undefined, io.stderr);
         const s = await importLines(store, tenantId, createInterface({ input, crlfDelay: Infinity }), {
           onProgress: (n) => bar.update(n),
         });
         bar.finish();
         print(
+          io,
           o,
           { tenantId, ...s },
           `${s.created} created, ${s.updated} updated, ${s.ignored} ignored, ${s.logRows} log rows, ${s.rejected} rejected` +
             s.errors.map((e) => `\nline ${e.line}: ${e.message}`).join(''),
         );
-        if (s.rejected > 0) process.exitCode = 1;
+        if (s.rejected > 0) io.exitCode = 1;
       }),
     );
 }

@@ -36,11 +36,13 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
 export interface SqliteOptions {
   /** SQLite's own page cache, MiB (default 16: a larger cache does not make the server's reads faster). */
   cacheMb?: number;
+  /** For ':memory:': start from this serialized database instead of an empty one (tests copy a seeded template). */
+  image?: Buffer;
 }
 
 export function openSqlite(file: string, options: SqliteOptions = {}): SqliteHandle {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const raw = new BetterSqlite3(file);
+  const raw = new BetterSqlite3(file === ':memory:' && options.image ? options.image : file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');

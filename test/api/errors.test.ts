@@ -62,8 +62,8 @@ async function listToken(version: GraphVersion, query = ''): Promise<string> {
 }
 
 for (const version of VERSIONS) {
-  void describe(`${version} errors`, () => {
-    void test('$filter syntax errors', async () => {
+  describe(`${version} errors`, () => {
+    test('$filter syntax errors', async () => {
       const cases: [string, string | RegExp][] = [
         ['startDateTime ge', "Expression expected at position 16 in 'startDateTime ge'."],
         ['startDateTime ge 2026-11-01T00:00:00Z and', /^Expression expected at position \d+ in '/],
@@ -78,7 +78,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('unsupported filters: other properties, or, not, eq on startDateTime, other lambdas', async () => {
+    test('unsupported filters: other properties, or, not, eq on startDateTime, other lambdas', async () => {
       const unsupported = /^Invalid filter clause: .*Supported filters on callRecords are startDateTime/;
       const cases = [
         "type eq 'groupCall'",
@@ -105,7 +105,7 @@ for (const version of VERSIONS) {
       );
     });
 
-    void test('malformed or mistyped date literals', async () => {
+    test('malformed or mistyped date literals', async () => {
       const cases: [string, string | RegExp][] = [
         [
           'startDateTime ge 2026-13-01T00:00:00Z',
@@ -127,7 +127,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('unknown $select properties', async () => {
+    test('unknown $select properties', async () => {
       const on = (type: string, name: string) =>
         `Could not find a property named '${name}' on type '${type}'.`;
       const record = 'microsoft.graph.callRecords.callRecord';
@@ -157,7 +157,7 @@ for (const version of VERSIONS) {
       await expectError(server, version, `${RECORDS}?$select=id,sessions`, badRequest());
     });
 
-    void test('unknown or unsupported $expand', async () => {
+    test('unknown or unsupported $expand', async () => {
       const id = groupCall.id;
       for (const expand of [
         'foo',
@@ -176,7 +176,7 @@ for (const version of VERSIONS) {
       );
     });
 
-    void test('unsupported query options on the list: $orderby, $count, $search, $skip', async () => {
+    test('unsupported query options on the list: $orderby, $count, $search, $skip', async () => {
       const cases: [string, string][] = [
         ['$orderby=startDateTime desc', '$orderby'],
         ['$count=true', '$count'],
@@ -195,7 +195,7 @@ for (const version of VERSIONS) {
       await expectError(server, version, `${RECORDS}?$top=5&$top=6`, badRequest(/more than once/));
     });
 
-    void test('$top must be a positive integer', async () => {
+    test('$top must be a positive integer', async () => {
       await expectError(server, version, `${RECORDS}?$top=0`, badRequest());
       await expectError(
         server,
@@ -212,7 +212,7 @@ for (const version of VERSIONS) {
       await expectError(server, version, `${RECORDS}/${groupCall.id}/participants_v2?$top=0`, badRequest());
     });
 
-    void test('a tampered $skiptoken is a 400, never a 500', async () => {
+    test('a tampered $skiptoken is a 400, never a 500', async () => {
       const token = await listToken(version);
       // The token still works untouched.
       await getOk(server, version, T.records, `${RECORDS}?$skiptoken=${q(token)}`);
@@ -257,7 +257,7 @@ for (const version of VERSIONS) {
       await expectError(server, version, `${RECORDS}?$skiptoken=${q(swapped)}`, badRequest());
     });
 
-    void test('a $skiptoken from another collection, filter, selection or record is a 400', async () => {
+    test('a $skiptoken from another collection, filter, selection or record is a 400', async () => {
       const list = await listToken(version);
       const filterA = 'startDateTime ge 2026-10-25T00:00:00Z';
       const filtered = await listToken(version, `?$filter=${q(filterA)}`);
@@ -305,13 +305,13 @@ for (const version of VERSIONS) {
       );
     });
 
-    void test('$skiptoken is not accepted where nothing pages', async () => {
+    test('$skiptoken is not accepted where nothing pages', async () => {
       const token = await listToken(version);
       await expectError(server, version, `${RECORDS}/${groupCall.id}?$skiptoken=${q(token)}`, badRequest());
       await expectError(server, version, `${RECORDS}/$count?$skiptoken=${q(token)}`, badRequest());
     });
 
-    void test('an unknown segment under callRecords: 400 "Resource not found for the segment \'…\'."', async () => {
+    test('an unknown segment under callRecords: 400 "Resource not found for the segment \'…\'."', async () => {
       const id = groupCall.id;
       const segment = (name: string) => badRequest(`Resource not found for the segment '${name}'.`);
       await expectError(server, version, `${RECORDS}/${id}/foo`, segment('foo'));
@@ -324,13 +324,13 @@ for (const version of VERSIONS) {
       await expectError(server, version, `${RECORDS}/getFoo(x=1)`, segment('getFoo(x=1)'));
     });
 
-    void test('a malformed percent-encoding in the path is a Graph 400, not a framework error body', async () => {
+    test('a malformed percent-encoding in the path is a Graph 400, not a framework error body', async () => {
       for (const path of [`${RECORDS}/%zz`, `${RECORDS}/%`, `${RECORDS}/${groupCall.id}/sessions/%E0%A4%A`]) {
         await expectError(server, version, path, badRequest());
       }
     });
 
-    void test('a path outside the call records surface: 404', async () => {
+    test('a path outside the call records surface: 404', async () => {
       for (const path of ['/me', '/users', '/communications', '/', '/callRecords']) {
         await expectError(server, version, path, { status: 404, code: 'UnknownError' });
       }
@@ -339,7 +339,7 @@ for (const version of VERSIONS) {
       assertGraphError(version, r, { status: 404, code: 'UnknownError' }, 'GET /v2.0/…');
     });
 
-    void test('write methods on call records paths: 405 MethodNotAllowed', async () => {
+    test('write methods on call records paths: 405 MethodNotAllowed', async () => {
       const id = groupCall.id;
       const paths = [
         RECORDS,

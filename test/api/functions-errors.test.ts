@@ -28,8 +28,8 @@ const badRequest = (message?: string | RegExp) => ({
 
 for (const f of FUNCTIONS) {
   for (const version of versionsOf(f)) {
-    void describe(`${version} ${f}: bad input`, () => {
-      void test('empty and malformed parameters carry the OData parser message', async () => {
+    describe(`${version} ${f}: bad input`, () => {
+      test('empty and malformed parameters carry the OData parser message', async () => {
         await expectError(
           server,
           version,
@@ -59,7 +59,7 @@ for (const f of FUNCTIONS) {
         await expectError(server, version, `${RECORDS}/${f}(fromDateTime=2026-11-01,)`, badRequest());
       });
 
-      void test('unknown, missing, duplicate and mistyped parameters', async () => {
+      test('unknown, missing, duplicate and mistyped parameters', async () => {
         const fq = `microsoft.graph.callRecords.${f}`;
         await expectError(
           server,
@@ -99,7 +99,7 @@ for (const f of FUNCTIONS) {
         }
       });
 
-      void test('a range that does not run forwards is a 400; more than 90 days is a 406', async () => {
+      test('a range that does not run forwards is a 400; more than 90 days is a 406', async () => {
         await expectError(server, version, fnPath(f, '2026-11-02', '2026-11-01'), {
           status: 400,
           code: 'BadRequest',
@@ -124,9 +124,9 @@ for (const f of FUNCTIONS) {
   }
 }
 
-void describe('beta-only functions on v1.0 answer as an unknown segment does', () => {
+describe('beta-only functions on v1.0 answer as an unknown segment does', () => {
   for (const f of BETA_ONLY) {
-    void test(f, async () => {
+    test(f, async () => {
       const unknown = badRequest(`Resource not found for the segment '${f}'.`);
       await expectError(server, 'v1.0', fnPath(f, '2026-11-01', '2026-11-02'), unknown);
       await expectError(
@@ -142,7 +142,7 @@ void describe('beta-only functions on v1.0 answer as an unknown segment does', (
 });
 
 for (const version of VERSIONS) {
-  void test(`${version}: segments after a function, and write methods`, async () => {
+  test(`${version}: segments after a function, and write methods`, async () => {
     await expectError(
       server,
       version,
@@ -167,7 +167,7 @@ for (const version of VERSIONS) {
   });
 }
 
-void describe('permissions', () => {
+describe('permissions', () => {
   /** Calls every function of both versions with an app granted `roles`; returns the statuses seen. */
   async function functionStatuses(roles: string[]): Promise<{ functions: Set<number>; records: number }> {
     const { app, secret } = await server.app.identity.registry.createApp({
@@ -192,7 +192,7 @@ void describe('permissions', () => {
 
   // Graph's documented grants: CallRecords.Read.All grants everything; the PSTN-logs role, under its current and
   // its 2020 name, grants only the five functions.
-  void test('CallRecords.Read.All calls every function and the records', async () => {
+  test('CallRecords.Read.All calls every function and the records', async () => {
     assert.deepEqual(await functionStatuses(['CallRecords.Read.All']), {
       functions: new Set([200]),
       records: 200,
@@ -200,12 +200,12 @@ void describe('permissions', () => {
   });
 
   for (const role of ['CallRecord-PstnCalls.Read.All', 'CallRecords.Read.PstnCalls']) {
-    void test(`an app with only ${role} calls every function, but not the records`, async () => {
+    test(`an app with only ${role} calls every function, but not the records`, async () => {
       assert.deepEqual(await functionStatuses([role]), { functions: new Set([200]), records: 403 });
     });
   }
 
-  void test('an app without a role calls no function', async () => {
+  test('an app without a role calls no function', async () => {
     assert.deepEqual(await functionStatuses([]), { functions: new Set([403]), records: 403 });
   });
 });

@@ -54,8 +54,8 @@ const DAY_RANGE = fnPath('getPstnCalls', '2026-05-04', '2026-05-05');
 const startOf = (r: Json) => Date.parse(r.startDateTime as string);
 
 for (const version of VERSIONS) {
-  void describe(`${version} log function paging`, () => {
-    void test('1,000-row pages to the end: $skip links, per-page counts, stable order, no duplicates', async () => {
+  describe(`${version} log function paging`, () => {
+    test('1,000-row pages to the end: $skip links, per-page counts, stable order, no duplicates', async () => {
       const w = await walkFunction(server, version, 'getPstnCalls', DAY_RANGE);
       const sizes = w.pages.map((p) => (p.value as Json[]).length);
       // The day holds the 2,345 rows plus the 1,200 dial-outs; the row at D - 1 and the one at D + 1 day are out.
@@ -82,7 +82,7 @@ for (const version of VERSIONS) {
       );
     });
 
-    void test('Prefer odata.maxpagesize sets the page size up to 1,000 and is echoed as applied', async () => {
+    test('Prefer odata.maxpagesize sets the page size up to 1,000 and is echoed as applied', async () => {
       const w = await walkFunction(
         server,
         version,
@@ -106,7 +106,7 @@ for (const version of VERSIONS) {
       assert.equal(none.headers.get('preference-applied'), null);
     });
 
-    void test('from is inclusive and to exclusive; dates, date-times, offsets and fractions name instants', async () => {
+    test('from is inclusive and to exclusive; dates, date-times, offsets and fractions name instants', async () => {
       const count = async (from: string, to: string) =>
         (await walkFunction(server, version, 'getPstnCalls', fnPath('getPstnCalls', from, to))).rows.length;
       const all = PSTN + 1200;
@@ -123,41 +123,43 @@ for (const version of VERSIONS) {
       assert.equal(await count('2026-06-01', '2026-06-02'), 0);
     });
 
-    void test('the blocked-users log and SMS log range over block and sent times', async () => {
-      if (version !== 'beta') return;
-      const blocked = await walkFunction(
-        server,
-        'beta',
-        'getPstnBlockedUsersLog',
-        fnPath('getPstnBlockedUsersLog', '2026-05-04T01:00:00Z', '2026-05-04T05:00:00Z'),
-      );
-      assert.deepEqual(
-        blocked.rows.map((r) => [r.blockDateTime, r.userBlockMode]),
-        [
-          ['2026-05-04T01:00:00.000Z', 'unblocked'],
-          ['2026-05-04T02:00:00.000Z', 'blocked'],
-          ['2026-05-04T03:00:00.000Z', 'unblocked'],
-          ['2026-05-04T04:00:00.000Z', 'blocked'],
-        ],
-      );
-      const sms = await walkFunction(
-        server,
-        'beta',
-        'getSmsLog',
-        fnPath('getSmsLog', '2026-05-04', '2026-05-04T00:00:05Z'),
-        {
-          prefer: 'odata.maxpagesize=2',
-        },
-      );
-      assert.deepEqual(
-        sms.pages.map((p) => (p.value as Json[]).length),
-        [2, 2, 1],
-      );
-    });
+    // Both logs are beta's only (v1.0 answers as for an unknown segment: functions-errors.test.ts).
+    if (version === 'beta') {
+      test('the blocked-users log and SMS log range over block and sent times', async () => {
+        const blocked = await walkFunction(
+          server,
+          'beta',
+          'getPstnBlockedUsersLog',
+          fnPath('getPstnBlockedUsersLog', '2026-05-04T01:00:00Z', '2026-05-04T05:00:00Z'),
+        );
+        assert.deepEqual(
+          blocked.rows.map((r) => [r.blockDateTime, r.userBlockMode]),
+          [
+            ['2026-05-04T01:00:00.000Z', 'unblocked'],
+            ['2026-05-04T02:00:00.000Z', 'blocked'],
+            ['2026-05-04T03:00:00.000Z', 'unblocked'],
+            ['2026-05-04T04:00:00.000Z', 'blocked'],
+          ],
+        );
+        const sms = await walkFunction(
+          server,
+          'beta',
+          'getSmsLog',
+          fnPath('getSmsLog', '2026-05-04', '2026-05-04T00:00:05Z'),
+          {
+            prefer: 'odata.maxpagesize=2',
+          },
+        );
+        assert.deepEqual(
+          sms.pages.map((p) => (p.value as Json[]).length),
+          [2, 2, 1],
+        );
+      });
+    }
   });
 }
 
-void test('the dial-out report pages over its groups with $skip links', async () => {
+test('the dial-out report pages over its groups with $skip links', async () => {
   const w = await walkFunction(
     server,
     'beta',
@@ -179,7 +181,7 @@ void test('the dial-out report pages over its groups with $skip links', async ()
   }
 });
 
-void describe('tampered and foreign continuation links are 400, never 500', () => {
+describe('tampered and foreign continuation links are 400, never 500', () => {
   let link: URL;
   before(async () => {
     const { body } = await getOk(server, 'v1.0', template('getPstnCalls'), DAY_RANGE);
@@ -196,12 +198,12 @@ void describe('tampered and foreign continuation links are 400, never 500', () =
     return copy.href;
   };
 
-  void test('the link as issued works', async () => {
+  test('the link as issued works', async () => {
     const r = await call(server, link.href);
     assert.equal(r.status, 200);
   });
 
-  void test('a changed $skip, a changed token or a token without its $skip', async () => {
+  test('a changed $skip, a changed token or a token without its $skip', async () => {
     await expectError(server, 'v1.0', withParams(link, { $skip: '999' }), skipError);
     await expectError(server, 'v1.0', withParams(link, { $skip: null }), skipError);
     const token = link.searchParams.get('$skiptoken')!;
@@ -211,7 +213,7 @@ void describe('tampered and foreign continuation links are 400, never 500', () =
     await expectError(server, 'v1.0', withParams(link, { $skip: 'abc' }), skipError);
   });
 
-  void test('$skip other than 0 without a token: only links issued by the server are accepted', async () => {
+  test('$skip other than 0 without a token: only links issued by the server are accepted', async () => {
     await expectError(server, 'v1.0', `${DAY_RANGE}?$skip=1000`, {
       ...skipError,
       message: "The value of '$skip' is valid only in an @odata.nextLink issued by this server.",
@@ -220,7 +222,7 @@ void describe('tampered and foreign continuation links are 400, never 500', () =
     assert.equal((first.body.value as Json[]).length, 1000);
   });
 
-  void test('a token replayed against another function or another range', async () => {
+  test('a token replayed against another function or another range', async () => {
     const otherFunction = link.pathname.replace('getPstnCalls', 'getDirectRoutingCalls');
     await expectError(server, 'v1.0', withParams(link, {}, otherFunction), skipError);
     const otherRange = link.pathname.replace('2026-05-05', '2026-05-06');
@@ -230,7 +232,7 @@ void describe('tampered and foreign continuation links are 400, never 500', () =
     assert.equal((await call(server, withParams(link, {}, sameRange))).status, 200);
   });
 
-  void test('$filter is accepted and ignored, other query options are rejected', async () => {
+  test('$filter is accepted and ignored, other query options are rejected', async () => {
     const plain = await getOk(server, 'v1.0', template('getPstnCalls'), DAY_RANGE);
     const filtered = await getOk(
       server,

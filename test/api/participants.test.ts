@@ -40,8 +40,8 @@ const UNKNOWN = '7d1e3a52-0000-4000-8000-000000000000';
 for (const version of VERSIONS) {
   const meta = () => `${server.url}/${version}/$metadata#`;
 
-  void describe(`${version} participants_v2 and organizer_v2`, () => {
-    void test('list participants_v2: context, all participants, count = /participants_v2/$count', async () => {
+  describe(`${version} participants_v2 and organizer_v2`, () => {
+    test('list participants_v2: context, all participants, count = /participants_v2/$count', async () => {
       const id = groupCall.id;
       const { body } = await getOk(server, version, T.participants, `${RECORDS}/${id}/participants_v2`);
       assert.equal(body['@odata.context'], `${meta()}communications/callRecords('${id}')/participants_v2`);
@@ -59,7 +59,7 @@ for (const version of VERSIONS) {
       assert.equal(count, groupCall.participants);
     });
 
-    void test('participants_v2 page at 130 by default and at Prefer odata.maxpagesize; nextLinks walk them all', async () => {
+    test('participants_v2 page at 130 by default and at Prefer odata.maxpagesize; nextLinks walk them all', async () => {
       const id = townHall.id;
       const collection = `${RECORDS}/${id}/participants_v2`;
       const byDefault = await walk(server, version, T.participants, collection, { pageSize: 130 });
@@ -90,7 +90,7 @@ for (const version of VERSIONS) {
       );
     });
 
-    void test('one participant by key segment and by parenthesised key', async () => {
+    test('one participant by key segment and by parenthesised key', async () => {
       const id = groupCall.id;
       const { body: list } = await getOk(server, version, T.participants, `${RECORDS}/${id}/participants_v2`);
       for (const p of (list.value as Json[]).slice(0, 3)) {
@@ -111,7 +111,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('organizer_v2 equals the inline organizer_v2 of the record', async () => {
+    test('organizer_v2 equals the inline organizer_v2 of the record', async () => {
       const id = groupCall.id;
       const { body } = await getOk(server, version, T.organizer, `${RECORDS}/${id}/organizer_v2`);
       assert.equal(
@@ -126,7 +126,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(withoutContext(selected.body), { id: body.id });
     });
 
-    void test('unknown participant ids answer 404 NotFound; an unknown record keeps its own message', async () => {
+    test('unknown participant ids answer 404 NotFound; an unknown record keeps its own message', async () => {
       const id = groupCall.id;
       await expectError(server, version, `${RECORDS}/${id}/participants_v2/${UNKNOWN}`, {
         status: 404,

@@ -189,8 +189,8 @@ const EXPAND_TOKENS = [
   '$ref',
 ];
 
-void describe('hostile input over HTTP', () => {
-  void test('random $filter on the list and on $count', async () => {
+describe('hostile input over HTTP', () => {
+  test('random $filter on the list and on $count', async () => {
     await fc.assert(
       fc.asyncProperty(
         version,
@@ -205,7 +205,7 @@ void describe('hostile input over HTTP', () => {
     );
   });
 
-  void test('random $select on the list, a record, sessions and participants', async () => {
+  test('random $select on the list, a record, sessions and participants', async () => {
     const targets = () => [
       { path: RECORDS, template: T.records },
       { path: `${RECORDS}/${recordId}`, template: T.record },
@@ -222,7 +222,7 @@ void describe('hostile input over HTTP', () => {
     );
   });
 
-  void test('random $expand on a record, on sessions and on the list', async () => {
+  test('random $expand on a record, on sessions and on the list', async () => {
     const targets = () => [
       { path: `${RECORDS}/${recordId}`, template: T.record },
       { path: `${RECORDS}/${recordId}/sessions`, template: T.sessions },
@@ -239,7 +239,7 @@ void describe('hostile input over HTTP', () => {
     );
   });
 
-  void test('random and mutated $skiptoken values on every paged collection', async () => {
+  test('random and mutated $skiptoken values on every paged collection', async () => {
     const mutated = fc
       .tuple(
         fc.nat(tokens.length - 1),
@@ -284,7 +284,7 @@ void describe('hostile input over HTTP', () => {
   });
 
   // Raw '%' not followed by two hex digits is left out here: it is covered by a dedicated test in errors.test.ts.
-  void test('random path suffixes under /communications/callRecords', async () => {
+  test('random path suffixes under /communications/callRecords', async () => {
     const segment = fc.oneof(
       {
         weight: 4,
@@ -341,7 +341,7 @@ void describe('hostile input over HTTP', () => {
     );
   });
 
-  void test('random Prefer headers and client-request-id values', async () => {
+  test('random Prefer headers and client-request-id values', async () => {
     const headerText = fc.string({ maxLength: 60 });
     const prefer = fc.oneof(
       headerText,

@@ -59,7 +59,7 @@ function preferences(headers: Headers): string[] {
 }
 
 for (const version of VERSIONS) {
-  void describe(`${version} protocol`, () => {
+  describe(`${version} protocol`, () => {
     const paths = () => [
       { template: T.records, path: RECORDS },
       { template: T.record, path: `${RECORDS}/${groupCall.id}` },
@@ -70,7 +70,7 @@ for (const version of VERSIONS) {
       { template: T.organizer, path: `${RECORDS}/${groupCall.id}/organizer_v2` },
     ];
 
-    void test('200 JSON: exact Graph Content-Type, OData-Version 4.0, request ids', async () => {
+    test('200 JSON: exact Graph Content-Type, OData-Version 4.0, request ids', async () => {
       for (const { template, path } of paths()) {
         const { headers } = await getOk(server, version, template, path);
         assert.equal(headers.get('content-type'), JSON_CONTENT_TYPE, path);
@@ -84,7 +84,7 @@ for (const version of VERSIONS) {
       assert.match(count.headers.get('request-id') ?? '', GUID);
     });
 
-    void test('errors: plain application/json Content-Type', async () => {
+    test('errors: plain application/json Content-Type', async () => {
       const cases: [string, string, number][] = [
         ['GET', `${RECORDS}?$filter=type eq 'groupCall'`, 400],
         ['GET', `${RECORDS}/00000000-0000-4000-8000-000000000000`, 404],
@@ -98,7 +98,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('request-id on every response, unique; client-request-id echoed or equal to request-id', async () => {
+    test('request-id on every response, unique; client-request-id echoed or equal to request-id', async () => {
       const seen = new Set<string>();
       const cases: [string, string][] = [
         ['GET', RECORDS],
@@ -136,7 +136,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('Prefer: omit-values=nulls removes nulls at every depth and is echoed', async () => {
+    test('Prefer: omit-values=nulls removes nulls at every depth and is echoed', async () => {
       for (const { template, path } of paths()) {
         const plain = await getOk(server, version, template, path);
         assert.ok(nullPaths(plain.body).length > 0, `${path}: the dataset should have nulls to omit`);
@@ -149,7 +149,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('Prefer: include-unknown-enum-members reveals azureCommunicationServices', async () => {
+    test('Prefer: include-unknown-enum-members reveals azureCommunicationServices', async () => {
       const id = acs.id;
       const sid = acs.sessions[0]!.id;
       const targets = [
@@ -199,7 +199,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(nullPaths(body), []);
     });
 
-    void test('unknown preferences are ignored', async () => {
+    test('unknown preferences are ignored', async () => {
       const { headers, body } = await getOk(server, version, T.records, RECORDS, {
         Prefer: 'respond-async, wait=10, odata.track-changes',
       });

@@ -39,8 +39,8 @@ after(async () => {
 for (const version of VERSIONS) {
   const meta = () => `${server.url}/${version}/$metadata#`;
 
-  void describe(`${version} get callRecord`, () => {
-    void test('by key segment and by parenthesised key: the same entity', async () => {
+  describe(`${version} get callRecord`, () => {
+    test('by key segment and by parenthesised key: the same entity', async () => {
       const id = groupCall.id;
       const a = await getOk(server, version, T.record, `${RECORDS}/${id}`);
       const b = await getOk(server, version, T.record, `${RECORDS}('${id}')`);
@@ -70,7 +70,7 @@ for (const version of VERSIONS) {
       for (const [k, v] of Object.entries(listed)) assert.deepEqual(a.body[k], v, k);
     });
 
-    void test('$select limits the properties and names them in the context', async () => {
+    test('$select limits the properties and names them in the context', async () => {
       const id = groupCall.id;
       const { body } = await getOk(server, version, T.record, `${RECORDS}/${id}?$select=id,version,type`);
       assert.equal(body['@odata.context'], `${meta()}communications/callRecords(id,version,type)/$entity`);
@@ -80,7 +80,7 @@ for (const version of VERSIONS) {
       assert.equal(body.type, full.body.type);
     });
 
-    void test('$expand=sessions inlines the sessions without segments', async () => {
+    test('$expand=sessions inlines the sessions without segments', async () => {
       const id = groupCall.id;
       const { body } = await getOk(server, version, T.record, `${RECORDS}/${id}?$expand=sessions`);
       const sessions = body.sessions as Json[];
@@ -92,7 +92,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(sessions, listed.items);
     });
 
-    void test('$expand=sessions($expand=segments): context, every session with its segments', async () => {
+    test('$expand=sessions($expand=segments): context, every session with its segments', async () => {
       const id = groupCall.id;
       const { body } = await getOk(
         server,
@@ -129,7 +129,7 @@ for (const version of VERSIONS) {
       assert.ok('organizer_v2' in body);
     });
 
-    void test('$expand=participants_v2: context and every participant', async () => {
+    test('$expand=participants_v2: context and every participant', async () => {
       const id = groupCall.id;
       const { body } = await getOk(server, version, T.record, `${RECORDS}/${id}?$expand=participants_v2`);
       assert.equal(body['@odata.context'], `${meta()}communications/callRecords(participants_v2())/$entity`);
@@ -144,7 +144,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(participants, listed.items);
     });
 
-    void test('$select with $expand keeps the selection and adds the expansion to the context', async () => {
+    test('$select with $expand keeps the selection and adds the expansion to the context', async () => {
       const id = groupCall.id;
       const { body } = await getOk(
         server,
@@ -161,7 +161,7 @@ for (const version of VERSIONS) {
       assert.ok(!('type' in body) && !('startDateTime' in body));
     });
 
-    void test('town hall: 60 inline sessions + sessions@odata.nextLink, the rest by following it', async () => {
+    test('town hall: 60 inline sessions + sessions@odata.nextLink, the rest by following it', async () => {
       const id = townHall.id;
       const { body } = await getOk(
         server,
@@ -200,7 +200,7 @@ for (const version of VERSIONS) {
       assert.deepEqual([...ids(plain.body.sessions as Json[]), ...ids(plainRest.items)], all);
     });
 
-    void test('town hall: 130 inline participants + participants_v2@odata.nextLink, the rest by following it', async () => {
+    test('town hall: 130 inline participants + participants_v2@odata.nextLink, the rest by following it', async () => {
       const id = townHall.id;
       const { body } = await getOk(server, version, T.record, `${RECORDS}/${id}?$expand=participants_v2`);
       const inline = body.participants_v2 as Json[];
@@ -224,7 +224,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(all, ids(listed.items));
     });
 
-    void test('an unknown id or a malformed one answers 404 NotFound with the full message', async () => {
+    test('an unknown id or a malformed one answers 404 NotFound with the full message', async () => {
       const notFound = { status: 404, code: 'NotFound', message: NOT_FOUND_MESSAGE };
       await expectError(server, version, `${RECORDS}/2f1c6b1e-0000-4000-8000-000000000000`, notFound);
       await expectError(server, version, `${RECORDS}('2f1c6b1e-0000-4000-8000-000000000000')`, notFound);

@@ -71,8 +71,8 @@ async function filtered(version: GraphVersion, filter: string): Promise<string[]
 }
 
 for (const version of VERSIONS) {
-  void describe(`${version} list callRecords`, () => {
-    void test('default paging: 60 per page, nextLinks on this server, stable order, no duplicates, total = $count', async () => {
+  describe(`${version} list callRecords`, () => {
+    test('default paging: 60 per page, nextLinks on this server, stable order, no duplicates, total = $count', async () => {
       const items = await fullList(version);
       assert.ok(items.length > 120, `the demo tenant should have several pages of records (${items.length})`);
       assertNoDuplicates(ids(items), 'list walk');
@@ -91,12 +91,12 @@ for (const version of VERSIONS) {
       assert.deepEqual(ids(again.items), ids(items));
     });
 
-    void test('@odata.context of the list', async () => {
+    test('@odata.context of the list', async () => {
       const { body } = await getOk(server, version, T.records, RECORDS);
       assert.equal(body['@odata.context'], `${server.url}/${version}/$metadata#communications/callRecords`);
     });
 
-    void test('Prefer: odata.maxpagesize=7 gives pages of 7 and Preference-Applied', async () => {
+    test('Prefer: odata.maxpagesize=7 gives pages of 7 and Preference-Applied', async () => {
       const items = await fullList(version);
       const w = await walk(server, version, T.records, RECORDS, {
         headers: { Prefer: 'odata.maxpagesize=7' },
@@ -108,7 +108,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(ids(w.items), ids(items.slice(0, 35)));
     });
 
-    void test('Prefer: odata.maxpagesize above 60 is clamped to 60', async () => {
+    test('Prefer: odata.maxpagesize above 60 is clamped to 60', async () => {
       const items = await fullList(version);
       for (const n of [61, 1000]) {
         const { body, headers } = await getOk(server, version, T.records, RECORDS, {
@@ -121,7 +121,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('$top sets the page size and is carried by the nextLink; above 60 it is clamped', async () => {
+    test('$top sets the page size and is carried by the nextLink; above 60 it is clamped', async () => {
       const items = await fullList(version);
       const w = await walk(server, version, T.records, `${RECORDS}?$top=5`, {
         pageSize: 5,
@@ -134,7 +134,7 @@ for (const version of VERSIONS) {
       assert.equal((body.value as Json[]).length, 60);
     });
 
-    void test('$select=id,startDateTime: context names the selection, items carry only those keys', async () => {
+    test('$select=id,startDateTime: context names the selection, items carry only those keys', async () => {
       const items = await fullList(version);
       const w = await walk(server, version, T.records, `${RECORDS}?$select=id,startDateTime`, {
         pageSize: 60,
@@ -158,7 +158,7 @@ for (const version of VERSIONS) {
       );
     });
 
-    void test('$filter startDateTime ge … and startDateTime lt … returns exactly the records in range', async () => {
+    test('$filter startDateTime ge … and startDateTime lt … returns exactly the records in range', async () => {
       const items = await fullList(version);
       const from = items[Math.floor(items.length / 5)]!.startDateTime as string;
       const to = items[Math.floor((items.length * 3) / 5)]!.startDateTime as string;
@@ -176,7 +176,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(await filtered(version, flipped), ids(expected));
     });
 
-    void test('$filter with each of lt, le, gt, ge honours inclusive and exclusive bounds', async () => {
+    test('$filter with each of lt, le, gt, ge honours inclusive and exclusive bounds', async () => {
       const items = await fullList(version);
       const pivot = items[Math.floor(items.length / 2)]!;
       const at = pivot.startDateTime as string;
@@ -201,7 +201,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('$filter participants_v2/any(p:p/id eq …), alone and combined with a range', async () => {
+    test('$filter participants_v2/any(p:p/id eq …), alone and combined with a range', async () => {
       const items = await fullList(version);
       // The participant who attends the most calls (read from the store), excluding nobody.
       const attended = new Map<string, string[]>();
@@ -242,7 +242,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(none, []);
     });
 
-    void test('records that start at the same instant are ordered by id across page boundaries', async () => {
+    test('records that start at the same instant are ordered by id across page boundaries', async () => {
       const at = new Date(TIE_START).toISOString();
       const expected = ties.map((r) => r.id).sort();
       const headers = { Prefer: 'odata.maxpagesize=2' };
@@ -266,7 +266,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(ids(items.slice(at5, at5 + 5)), expected);
     });
 
-    void test('a filter that matches nothing gives an empty page without nextLink', async () => {
+    test('a filter that matches nothing gives an empty page without nextLink', async () => {
       const filter = 'startDateTime ge 2030-01-01T00:00:00Z';
       const { body } = await getOk(server, version, T.records, `${RECORDS}?$filter=${q(filter)}`);
       assert.deepEqual(body.value, []);
@@ -277,7 +277,7 @@ for (const version of VERSIONS) {
       );
     });
 
-    void test('organizer_v2 is always inline with organizer_v2@odata.context; no sessions/participants_v2', async () => {
+    test('organizer_v2 is always inline with organizer_v2@odata.context; no sessions/participants_v2', async () => {
       const items = await fullList(version);
       let checkedOrganizer = false;
       for (const r of items) {
@@ -302,7 +302,7 @@ for (const version of VERSIONS) {
       assert.ok(checkedOrganizer, 'no record with an organizer');
     });
 
-    void test('records older than 30 days are neither listed nor readable', async () => {
+    test('records older than 30 days are neither listed nor readable', async () => {
       const items = await fullList(version);
       const oldest = items[0]!;
       const id = oldest.id as string;

@@ -40,8 +40,8 @@ const UNKNOWN = '0b5e5a8e-0000-4000-8000-000000000000';
 for (const version of VERSIONS) {
   const meta = () => `${server.url}/${version}/$metadata#`;
 
-  void describe(`${version} sessions and segments`, () => {
-    void test('list sessions: context, all sessions, count = /sessions/$count', async () => {
+  describe(`${version} sessions and segments`, () => {
+    test('list sessions: context, all sessions, count = /sessions/$count', async () => {
       const id = groupCall.id;
       const { body } = await getOk(server, version, T.sessions, `${RECORDS}/${id}/sessions`);
       assert.equal(body['@odata.context'], `${meta()}communications/callRecords('${id}')/sessions`);
@@ -54,7 +54,7 @@ for (const version of VERSIONS) {
       assert.equal(count, groupCall.sessions);
     });
 
-    void test('sessions page at 60 by default, and at Prefer odata.maxpagesize; nextLinks walk them all', async () => {
+    test('sessions page at 60 by default, and at Prefer odata.maxpagesize; nextLinks walk them all', async () => {
       const id = townHall.id;
       const collection = `${RECORDS}/${id}/sessions`;
       const byDefault = await walk(server, version, T.sessions, collection, { pageSize: 60 });
@@ -80,7 +80,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(ids(top.items), all);
     });
 
-    void test('$expand=segments on the sessions list, carried through nextLinks', async () => {
+    test('$expand=segments on the sessions list, carried through nextLinks', async () => {
       const id = townHall.id;
       const collection = `${RECORDS}/${id}/sessions`;
       const w = await walk(server, version, T.sessions, `${collection}?$expand=segments`, {
@@ -102,7 +102,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(ids(w.items), ids(plain.items));
     });
 
-    void test('$select on sessions', async () => {
+    test('$select on sessions', async () => {
       const id = groupCall.id;
       const { body } = await getOk(
         server,
@@ -117,7 +117,7 @@ for (const version of VERSIONS) {
       for (const s of body.value as Json[]) assert.deepEqual(Object.keys(s).sort(), ['id', 'startDateTime']);
     });
 
-    void test('one session by key segment and by parenthesised key', async () => {
+    test('one session by key segment and by parenthesised key', async () => {
       const id = groupCall.id;
       const { body: list } = await getOk(server, version, T.sessions, `${RECORDS}/${id}/sessions`);
       const second = (list.value as Json[])[1]!;
@@ -138,7 +138,7 @@ for (const version of VERSIONS) {
       assert.deepEqual(withoutContext(selected.body), { id: sid });
     });
 
-    void test("segments: /sessions('{id}')/segments, /segments/{id}, /segments/$count", async () => {
+    test("segments: /sessions('{id}')/segments, /segments/{id}, /segments/$count", async () => {
       const id = groupCall.id;
       const { body: list } = await getOk(
         server,
@@ -191,7 +191,7 @@ for (const version of VERSIONS) {
       }
     });
 
-    void test('unknown session or segment ids answer 404 NotFound; an unknown record keeps its own message', async () => {
+    test('unknown session or segment ids answer 404 NotFound; an unknown record keeps its own message', async () => {
       const id = groupCall.id;
       const { body: list } = await getOk(server, version, T.sessions, `${RECORDS}/${id}/sessions`);
       const sid = (list.value as Json[])[0]!.id as string;

@@ -50,8 +50,8 @@ function assertThrottled(r: Reply, what: string): number {
   return seconds;
 }
 
-void describe('per client', () => {
-  void test('past the limit, even the correct secret gets 429 with Retry-After; the window frees it', async () => {
+describe('per client', () => {
+  test('past the limit, even the correct secret gets 429 with Retry-After; the window frees it', async () => {
     nextWindow();
     for (let i = 0; i < PER_CLIENT; i++) {
       assertOAuthError(
@@ -76,7 +76,7 @@ void describe('per client', () => {
     assert.equal((await good()).status, 200, 'recovered after the window');
   });
 
-  void test('the client id counts case-insensitively, and via HTTP Basic', async () => {
+  test('the client id counts case-insensitively, and via HTTP Basic', async () => {
     nextWindow();
     await bad(DEMO_APP.appId.toUpperCase());
     const basic = Buffer.from(`${DEMO_APP.appId}:nope`).toString('base64');
@@ -93,7 +93,7 @@ void describe('per client', () => {
     assertThrottled(await good(), 'after mixed-case and Basic failures');
   });
 
-  void test('successes do not count', async () => {
+  test('successes do not count', async () => {
     nextWindow();
     for (let i = 0; i < PER_ADDRESS + PER_CLIENT; i++)
       assert.equal((await good()).status, 200, `success ${i}`);
@@ -101,8 +101,8 @@ void describe('per client', () => {
   });
 });
 
-void describe('per address', () => {
-  void test('failures of many clients (unknown ones too) throttle the address, then recover', async () => {
+describe('per address', () => {
+  test('failures of many clients (unknown ones too) throttle the address, then recover', async () => {
     nextWindow();
     for (let i = 0; i < PER_ADDRESS; i++) {
       // A different client id each time: the per-client limit never trips.
@@ -121,7 +121,7 @@ void describe('per address', () => {
     assert.equal((await good()).status, 200, 'recovered after the window');
   });
 
-  void test('the Graph API keeps serving existing tokens while the token endpoint throttles', async () => {
+  test('the Graph API keeps serving existing tokens while the token endpoint throttles', async () => {
     nextWindow();
     for (let i = 0; i < PER_ADDRESS; i++) await bad(randomUUID());
     assertThrottled(await good(), 'throttled');

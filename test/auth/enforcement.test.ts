@@ -111,13 +111,13 @@ const claimsNow = (o: Partial<JWTPayload> = {}) => ({
   ...o,
 });
 
-void describe('401 InvalidAuthenticationToken', () => {
-  void test('no Authorization header: "Access token is empty."', async () => {
+describe('401 InvalidAuthenticationToken', () => {
+  test('no Authorization header: "Access token is empty."', async () => {
     await expect401(undefined, MESSAGES.empty, 'missing');
     await expect401Writes(undefined, MESSAGES.empty);
   });
 
-  void test('Bearer with an empty token, or another scheme', async () => {
+  test('Bearer with an empty token, or another scheme', async () => {
     await expect401('Bearer', MESSAGES.empty, 'Bearer');
     await expect401('Bearer    ', MESSAGES.empty, 'Bearer spaces');
     await expect401(
@@ -130,7 +130,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     await expect401(`Bearer ${server.token} ${server.token}`, MESSAGES.empty, 'two tokens');
   });
 
-  void test('a token passed in the query string is not accepted', async () => {
+  test('a token passed in the query string is not accepted', async () => {
     // A token of its own: credentials in a URL reach the request log (see the todo test under 'logs').
     queryToken = await server.tokenFor(DEMO_APP.appId, DEMO_APP.secret);
     const r = await call(server, `/v1.0/communications/callRecords?access_token=${queryToken}`, {
@@ -139,7 +139,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     assertGraphError('v1.0', r, { status: 401, code: 'InvalidAuthenticationToken', message: MESSAGES.empty });
   });
 
-  void test('not a JWT: IDX14100', async () => {
+  test('not a JWT: IDX14100', async () => {
     assert.match(MESSAGES.malformed, /^IDX14100: JWT is not well formed/);
     await expect401('Bearer not-a-jwt', MESSAGES.malformed, 'opaque');
     await expect401('Bearer a.b', MESSAGES.malformed, 'two parts');
@@ -147,7 +147,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     await expect401('Bearer ...', MESSAGES.malformed, 'empty parts');
   });
 
-  void test('garbage in three parts: 401', async () => {
+  test('garbage in three parts: 401', async () => {
     await expect401('Bearer abc.def.ghi', MESSAGES.malformed, 'garbage');
     const [h, p, s] = server.token.split('.') as [string, string, string];
     // The payload read as a header names no algorithm.
@@ -159,7 +159,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     );
   });
 
-  void test('expired: the clock moved past exp + 5 min', async () => {
+  test('expired: the clock moved past exp + 5 min', async () => {
     const start = server.clock.now();
     try {
       // Still valid within the 300 s tolerance...
@@ -174,7 +174,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     assert.equal((await call(server, '/v1.0/communications/callRecords')).status, 200);
   });
 
-  void test('not yet valid: nbf beyond the tolerance', async () => {
+  test('not yet valid: nbf beyond the tolerance', async () => {
     const start = server.clock.now();
     try {
       // The server's own token, seen by a server whose clock is 10 minutes behind.
@@ -191,14 +191,14 @@ void describe('401 InvalidAuthenticationToken', () => {
     await expect401(`Bearer ${future}`, MESSAGES.notYetValid, 'forged nbf');
   });
 
-  void test('a token without exp or tid is refused', async () => {
+  test('a token without exp or tid is refused', async () => {
     const { exp: _exp, ...noExp } = claimsNow();
     await expect401(`Bearer ${await signOurs(noExp)}`, MESSAGES.signature, 'no exp');
     const { tid: _tid, ...noTid } = claimsNow();
     await expect401(`Bearer ${await signOurs(noTid)}`, MESSAGES.signature, 'no tid');
   });
 
-  void test('wrong audience', async () => {
+  test('wrong audience', async () => {
     for (const aud of [
       'https://management.azure.com',
       'https://graph.windows.net',
@@ -209,7 +209,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     }
   });
 
-  void test('wrong issuer (other tenant, v2 form, other host)', async () => {
+  test('wrong issuer (other tenant, v2 form, other host)', async () => {
     const other = randomUUID();
     for (const iss of [
       `https://sts.windows.net/${other}/`,
@@ -221,7 +221,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     }
   });
 
-  void test('signed by a foreign key under our kid, an unknown kid, or no kid', async () => {
+  test('signed by a foreign key under our kid, an unknown kid, or no kid', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const claims = claimsNow();
     await expect401(
@@ -240,7 +240,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     await expect401(`Bearer ${await sign(claims, ourKey().privateKey)}`, MESSAGES.signature, 'no kid');
   });
 
-  void test("alg none, and HS256 keyed with the public key's bytes (algorithm confusion)", async () => {
+  test("alg none, and HS256 keyed with the public key's bytes (algorithm confusion)", async () => {
     const claims = claimsNow();
     const kid = ourKey().kid;
     for (const alg of ['none', 'None', 'NONE']) {
@@ -280,7 +280,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     }
   });
 
-  void test('a tampered payload (roles added to the no-roles token)', async () => {
+  test('a tampered payload (roles added to the no-roles token)', async () => {
     const [h, , s] = norolesToken.split('.') as [string, string, string];
     const payload = { ...decodePart(norolesToken, 1), roles: ['CallRecords.Read.All'] };
     const forged = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
@@ -300,7 +300,7 @@ void describe('401 InvalidAuthenticationToken', () => {
     );
   });
 
-  void test('a token from another server instance (same demo app, other keys)', async () => {
+  test('a token from another server instance (same demo app, other keys)', async () => {
     const other = await startTestServer();
     try {
       assert.notEqual(decodeProtectedHeader(other.token).kid, ourKey().kid);
@@ -311,14 +311,14 @@ void describe('401 InvalidAuthenticationToken', () => {
     }
   });
 
-  void test('a token signed by the trusted external issuer but claiming our issuer is refused', async () => {
+  test('a token signed by the trusted external issuer but claiming our issuer is refused', async () => {
     const claims = claimsNow({ iss: `https://sts.windows.net/${TENANT}/` });
     const token = await sign(claims, idp.privateKey, { kid: idp.kid });
     await expect401(`Bearer ${token}`, MESSAGES.issuer, 'external key, our issuer');
   });
 });
 
-void describe('403 Forbidden', () => {
+describe('403 Forbidden', () => {
   const expect403 = async (token: string, what: string) => {
     sent.push(token);
     for (const [version, path] of PATHS.slice(0, 7)) {
@@ -328,11 +328,11 @@ void describe('403 Forbidden', () => {
     }
   };
 
-  void test('a valid token without the role', async () => {
+  test('a valid token without the role', async () => {
     await expect403(norolesToken, 'no roles');
   });
 
-  void test('a token with only the PSTN role, on the call record routes', async () => {
+  test('a token with only the PSTN role, on the call record routes', async () => {
     const { app, secret } = await server.app.identity.registry.createApp({
       tenantId: TENANT,
       displayName: 'pstn only',
@@ -342,7 +342,7 @@ void describe('403 Forbidden', () => {
     await expect403(await server.tokenFor(app.appId, secret.value), 'pstn only');
   });
 
-  void test('delegated tokens (scp, or idtyp user) are refused, even with roles', async () => {
+  test('delegated tokens (scp, or idtyp user) are refused, even with roles', async () => {
     const scp = 'CallRecords.Read.All User.Read';
     // Our own key (as if we had issued a user token).
     await expect403(await signOurs(claimsNow({ scp })), 'our key, scp');
@@ -364,14 +364,14 @@ void describe('403 Forbidden', () => {
   });
 });
 
-void describe('outside the Graph surface', () => {
-  void test('/healthz needs no token', async () => {
+describe('outside the Graph surface', () => {
+  test('/healthz needs no token', async () => {
     const r = await call(server, '/healthz', { auth: false });
     assert.equal(r.status, 200);
     assert.deepEqual(r.json, { status: 'ok' });
   });
 
-  void test('a valid token reaches the data', async () => {
+  test('a valid token reaches the data', async () => {
     const r = await call(server, '/v1.0/communications/callRecords');
     assert.equal(r.status, 200, r.text);
     const nf = await call(server, `/v1.0/communications/callRecords/${UNKNOWN}`);
@@ -379,8 +379,8 @@ void describe('outside the Graph surface', () => {
   });
 });
 
-void describe('logs', () => {
-  void test('no secret, assertion or token appears in any log line', async () => {
+describe('logs', () => {
+  test('no secret, assertion or token appears in any log line', async () => {
     // Exercise every credential path once more, successes and failures, at trace level.
     const cert = await makeCertificate();
     const { app, secret } = await server.app.identity.registry.createApp({
@@ -468,7 +468,7 @@ void describe('logs', () => {
     );
   });
 
-  void test('credentials a client puts in the query string are not logged either', async () => {
+  test('credentials a client puts in the query string are not logged either', async () => {
     const secret = 'query-string-secret-0123456789';
     await fetch(`${server.url}/${TENANT}/oauth2/v2.0/token?client_secret=${secret}`, { method: 'POST' });
     const token = queryToken ?? (await server.tokenFor(DEMO_APP.appId, DEMO_APP.secret));

@@ -66,8 +66,8 @@ const sealedRows = () => {
   }
 };
 
-void describe('at rest', () => {
-  void test('the JWKS holds public RSA keys only', async () => {
+describe('at rest', () => {
+  test('the JWKS holds public RSA keys only', async () => {
     const keys = await jwks();
     assert.ok(keys.length >= 1);
     for (const k of keys) {
@@ -86,7 +86,7 @@ void describe('at rest', () => {
     assert.ok(!/PRIVATE KEY/.test(r.text));
   });
 
-  void test('private keys are sealed in the database, not PEM', () => {
+  test('private keys are sealed in the database, not PEM', () => {
     const rows = sealedRows();
     assert.ok(rows.length >= 1);
     const kek = KeyEncryptionKey.load({ dbFile });
@@ -108,7 +108,7 @@ void describe('at rest', () => {
     }
   });
 
-  void test('the key-encryption key is a 0600 file beside the database', () => {
+  test('the key-encryption key is a 0600 file beside the database', () => {
     const file = path.join(dir, 'callrecords.kek');
     const st = statSync(file);
     assert.ok(st.isFile());
@@ -116,19 +116,19 @@ void describe('at rest', () => {
     assert.equal(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64').length, 32);
   });
 
-  void test('without the right key-encryption key the sealed keys cannot be opened', async () => {
+  test('without the right key-encryption key the sealed keys cannot be opened', async () => {
     const wrong = randomBytes(32).toString('base64');
     await assert.rejects(startTestServer({ config: { db: dbFile, kek: wrong } }));
   });
 });
 
-void describe('rotation', () => {
+describe('rotation', () => {
   let oldToken: string;
   let oldKid: string;
   let newKid: string;
   let rotatedAt: number;
 
-  void test('after rotate(), old tokens still verify and the old key stays published', async () => {
+  test('after rotate(), old tokens still verify and the old key stays published', async () => {
     oldToken = await newToken();
     oldKid = decodeProtectedHeader(oldToken).kid!;
     rotatedAt = server.clock.now();
@@ -144,7 +144,7 @@ void describe('rotation', () => {
     assert.equal(rows.find((r) => r.kid === newKid)?.retired_ms, null);
   });
 
-  void test('within the lifetime plus skew the old key survives a reload', async () => {
+  test('within the lifetime plus skew the old key survives a reload', async () => {
     server.clock.set(rotatedAt + (LIFETIME + 200) * 1000);
     await server.app.identity.keys.reload();
     assert.ok((await kids()).includes(oldKid));
@@ -152,7 +152,7 @@ void describe('rotation', () => {
     assert.equal((await graphStatus(oldToken)).status, 200);
   });
 
-  void test('once its tokens have expired, a reload drops the old key and its tokens fail', async () => {
+  test('once its tokens have expired, a reload drops the old key and its tokens fail', async () => {
     server.clock.set(rotatedAt + (LIFETIME + 301) * 1000);
     await server.app.identity.keys.reload();
     assert.deepEqual(await kids(), [newKid]);
@@ -168,7 +168,7 @@ void describe('rotation', () => {
   });
 });
 
-void describe('several processes', () => {
+describe('several processes', () => {
   /** A second process on the same database (as `callrecords keys rotate` would be). */
   async function otherProcess(clock: VirtualClock): Promise<{ store: Store; ring: KeyRing }> {
     const store = await openStore({ db: dbFile, json: STORED_JSON });
@@ -182,7 +182,7 @@ void describe('several processes', () => {
     return { store, ring };
   }
 
-  void test('unknown kids do not make the server re-read its keys on every request', async () => {
+  test('unknown kids do not make the server re-read its keys on every request', async () => {
     const identity = server.store.identity;
     const original = identity.listSigningKeys.bind(identity);
     let reads = 0;
@@ -204,7 +204,7 @@ void describe('several processes', () => {
     }
   });
 
-  void test('a key rotated by another process is picked up within seconds, whatever the virtual clock', async () => {
+  test('a key rotated by another process is picked up within seconds, whatever the virtual clock', async () => {
     // A virtual clock ahead of real time (the admin API can move it) must not stop the pick-up.
     server.clock.set(Date.now() + 2 * 86_400_000);
     await server.app.identity.keys.reload();

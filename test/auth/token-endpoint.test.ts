@@ -95,8 +95,8 @@ function assertTokenResponse(r: Reply): string {
   return body.access_token as string;
 }
 
-void describe('client secret', () => {
-  void test('in the form, with both spellings of the Graph scope', async () => {
+describe('client secret', () => {
+  test('in the form, with both spellings of the Graph scope', async () => {
     for (const scope of [GRAPH_SCOPE, GRAPH_APP_SCOPE]) {
       const r = await postToken(server, TENANT, secretForm(DEMO_APP.appId, DEMO_APP.secret, scope));
       const token = assertTokenResponse(r);
@@ -105,7 +105,7 @@ void describe('client secret', () => {
     }
   });
 
-  void test('via HTTP Basic, with a percent-encoded id and secret', async () => {
+  test('via HTTP Basic, with a percent-encoded id and secret', async () => {
     const secret = 'Sp3c:al+chars/~% é=&?';
     await server.app.identity.registry.addSecret(TENANT, DEMO_APP.appId, { value: secret });
     const basic = Buffer.from(`${encodeURIComponent(DEMO_APP.appId)}:${encodeURIComponent(secret)}`).toString(
@@ -124,7 +124,7 @@ void describe('client secret', () => {
     assertOAuthError(bad, { status: 401, error: 'invalid_client', code: 7000215 }, 'bad Basic secret');
   });
 
-  void test('the token: RS256 with kid and x5t, Graph app-token claims, verified against the JWKS', async () => {
+  test('the token: RS256 with kid and x5t, Graph app-token claims, verified against the JWKS', async () => {
     const r = await postToken(server, TENANT, secretForm(DEMO_APP.appId, DEMO_APP.secret));
     const token = assertTokenResponse(r);
     const header = decodeProtectedHeader(token);
@@ -164,7 +164,7 @@ void describe('client secret', () => {
     assert.notEqual(again.uti, c.uti);
   });
 
-  void test('the app without roles gets a token with no roles', async () => {
+  test('the app without roles gets a token with no roles', async () => {
     const r = await postToken(server, TENANT, secretForm(NOROLES_APP.appId, NOROLES_APP.secret));
     const c = await verifyIssued(assertTokenResponse(r));
     assert.equal(c.appid, NOROLES_APP.appId);
@@ -174,13 +174,13 @@ void describe('client secret', () => {
     );
   });
 
-  void test('an app of another tenant gets a token with its own tid', async () => {
+  test('an app of another tenant gets a token with its own tid', async () => {
     const r = await postToken(server, tenantB, secretForm(appB.appId, appB.secret));
     const c = await verifyIssued(assertTokenResponse(r), tenantB);
     assert.equal(c.tid, tenantB);
   });
 
-  void test('the tenant id in the URL is case-insensitive', async () => {
+  test('the tenant id in the URL is case-insensitive', async () => {
     const r = await postToken(
       server,
       TENANT.toUpperCase(),
@@ -191,10 +191,10 @@ void describe('client secret', () => {
   });
 });
 
-void describe('errors in the identity platform shape', () => {
+describe('errors in the identity platform shape', () => {
   const base = () => secretForm(DEMO_APP.appId, DEMO_APP.secret);
 
-  void test('bad secret: 401 invalid_client AADSTS7000215', async () => {
+  test('bad secret: 401 invalid_client AADSTS7000215', async () => {
     const r = await postToken(server, TENANT, { ...base(), client_secret: 'not-the-secret' });
     const body = assertOAuthError(r, { status: 401, error: 'invalid_client', code: 7000215 });
     assert.match(aadstsText(body), /^Invalid client secret provided\./);
@@ -202,12 +202,12 @@ void describe('errors in the identity platform shape', () => {
     assert.ok(!r.text.includes('not-the-secret'), 'the sent secret is not echoed');
   });
 
-  void test('the secret of another app of the same tenant is refused', async () => {
+  test('the secret of another app of the same tenant is refused', async () => {
     const r = await postToken(server, TENANT, { ...base(), client_secret: NOROLES_APP.secret });
     assertOAuthError(r, { status: 401, error: 'invalid_client', code: 7000215 });
   });
 
-  void test('unknown client: 400 unauthorized_client AADSTS700016', async () => {
+  test('unknown client: 400 unauthorized_client AADSTS700016', async () => {
     const id = randomUUID();
     const r = await postToken(server, TENANT, { ...base(), client_id: id });
     const body = assertOAuthError(r, { status: 400, error: 'unauthorized_client', code: 700016 });
@@ -216,7 +216,7 @@ void describe('errors in the identity platform shape', () => {
     );
   });
 
-  void test('unknown tenant: 400 AADSTS90002 (GUID and non-GUID)', async () => {
+  test('unknown tenant: 400 AADSTS90002 (GUID and non-GUID)', async () => {
     for (const tenant of [randomUUID(), 'contoso.onmicrosoft.com', 'x']) {
       const r = await postToken(server, tenant, base());
       const body = assertOAuthError(r, { status: 400, error: 'invalid_tenant', code: 90002 }, tenant);
@@ -224,7 +224,7 @@ void describe('errors in the identity platform shape', () => {
     }
   });
 
-  void test("'common', 'organizations' and 'consumers': 400 AADSTS50059", async () => {
+  test("'common', 'organizations' and 'consumers': 400 AADSTS50059", async () => {
     for (const alias of ['common', 'organizations', 'consumers', 'Common']) {
       const r = await postToken(server, alias, base());
       const body = assertOAuthError(r, { status: 400, error: 'invalid_request', code: 50059 }, alias);
@@ -232,7 +232,7 @@ void describe('errors in the identity platform shape', () => {
     }
   });
 
-  void test('bad scope: 400 invalid_scope AADSTS1002012', async () => {
+  test('bad scope: 400 invalid_scope AADSTS1002012', async () => {
     for (const scope of [
       'https://graph.microsoft.com/CallRecords.Read.All',
       'CallRecords.Read.All',
@@ -246,7 +246,7 @@ void describe('errors in the identity platform shape', () => {
     }
   });
 
-  void test('missing secret: 401 invalid_client AADSTS7000216', async () => {
+  test('missing secret: 401 invalid_client AADSTS7000216', async () => {
     const { client_secret: _s, ...form } = base();
     const r = await postToken(server, TENANT, form);
     const body = assertOAuthError(r, { status: 401, error: 'invalid_client', code: 7000216 });
@@ -258,7 +258,7 @@ void describe('errors in the identity platform shape', () => {
     assertOAuthError(empty, { status: 401, error: 'invalid_client', code: 7000216 }, 'empty secret');
   });
 
-  void test('missing client_id, grant_type or scope: 400 invalid_request AADSTS900144', async () => {
+  test('missing client_id, grant_type or scope: 400 invalid_request AADSTS900144', async () => {
     for (const name of ['client_id', 'grant_type', 'scope'] as const) {
       const form: Record<string, string> = base();
       delete form[name];
@@ -275,7 +275,7 @@ void describe('errors in the identity platform shape', () => {
     assertOAuthError(noBody, { status: 400, error: 'invalid_request', code: 900144 }, 'no body');
   });
 
-  void test('unsupported grant: 400 unsupported_grant_type AADSTS70003', async () => {
+  test('unsupported grant: 400 unsupported_grant_type AADSTS70003', async () => {
     for (const grant of [
       'password',
       'authorization_code',
@@ -288,7 +288,7 @@ void describe('errors in the identity platform shape', () => {
     }
   });
 
-  void test('a JSON body instead of a form: 400 AADSTS900144, never a token or a 500', async () => {
+  test('a JSON body instead of a form: 400 AADSTS900144, never a token or a 500', async () => {
     const bodies: unknown[] = [
       base(),
       { ...base(), client_id: 12345 },
@@ -305,7 +305,7 @@ void describe('errors in the identity platform shape', () => {
     }
   });
 
-  void test('other body types (text, XML, multipart, broken JSON) answer 400 AADSTS900144 too', async () => {
+  test('other body types (text, XML, multipart, broken JSON) answer 400 AADSTS900144 too', async () => {
     for (const [type, body] of [
       ['text/plain', new URLSearchParams(base()).toString()],
       ['application/xml', '<x/>'],
@@ -317,7 +317,7 @@ void describe('errors in the identity platform shape', () => {
     }
   });
 
-  void test('an app of tenant A cannot get a token at tenant B (AADSTS700016), with or without its secret', async () => {
+  test('an app of tenant A cannot get a token at tenant B (AADSTS700016), with or without its secret', async () => {
     const r = await postToken(server, tenantB, base());
     const body = assertOAuthError(r, { status: 400, error: 'unauthorized_client', code: 700016 });
     assert.ok(aadstsText(body).includes(`the directory '${tenantB}'`));
@@ -325,7 +325,7 @@ void describe('errors in the identity platform shape', () => {
     assertOAuthError(r2, { status: 400, error: 'unauthorized_client', code: 700016 }, 'B at A');
   });
 
-  void test('an expired secret: 401 AADSTS7000222, while a valid one still works', async () => {
+  test('an expired secret: 401 AADSTS7000222, while a valid one still works', async () => {
     const registry = server.app.identity.registry;
     const { app } = await registry.createApp({
       tenantId: TENANT,
@@ -349,7 +349,7 @@ void describe('errors in the identity platform shape', () => {
     }
   });
 
-  void test('a removed secret is refused', async () => {
+  test('a removed secret is refused', async () => {
     const registry = server.app.identity.registry;
     const s = await registry.addSecret(TENANT, certApp.appId, { value: 'to-be-removed' });
     assertTokenResponse(await postToken(server, TENANT, secretForm(certApp.appId, s.value)));
@@ -358,7 +358,7 @@ void describe('errors in the identity platform shape', () => {
     assertOAuthError(r, { status: 401, error: 'invalid_client', code: 7000215 });
   });
 
-  void test('client-request-id becomes the correlation id', async () => {
+  test('client-request-id becomes the correlation id', async () => {
     const id = randomUUID();
     const r = await postToken(
       server,
@@ -371,7 +371,7 @@ void describe('errors in the identity platform shape', () => {
   });
 });
 
-void describe('private_key_jwt', () => {
+describe('private_key_jwt', () => {
   const assertionClaims = (o: Partial<JWTPayload> = {}): JWTPayload => {
     const now = Math.floor(server.clock.now() / 1000);
     return {
@@ -401,7 +401,7 @@ void describe('private_key_jwt', () => {
     return aadstsText(body);
   };
 
-  void test('a certificate-signed assertion gets a token with appidacr 2', async () => {
+  test('a certificate-signed assertion gets a token with appidacr 2', async () => {
     const r = await postToken(server, TENANT, assertionForm(await signed()));
     const c = await verifyIssued(assertTokenResponse(r));
     assert.equal(c.appid, certApp.appId);
@@ -410,7 +410,7 @@ void describe('private_key_jwt', () => {
     assert.deepEqual(c.roles, ['CallRecords.Read.All']);
   });
 
-  void test('x5t#S256, PS256 and the client id in upper case are accepted', async () => {
+  test('x5t#S256, PS256 and the client id in upper case are accepted', async () => {
     const s256 = await sign(assertionClaims(), cert.privateKey, { 'x5t#S256': cert.x5tS256 });
     assertTokenResponse(await postToken(server, TENANT, assertionForm(s256)));
     const ps = await signed({}, cert, { alg: 'PS256' });
@@ -420,7 +420,7 @@ void describe('private_key_jwt', () => {
     assertTokenResponse(await postToken(server, TENANT, assertionForm(u, upper)));
   });
 
-  void test('signed by another key under the registered thumbprint: AADSTS700027', async () => {
+  test('signed by another key under the registered thumbprint: AADSTS700027', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const text = await refused(
       await sign(assertionClaims(), privateKey, { x5t: cert.x5t }),
@@ -430,19 +430,19 @@ void describe('private_key_jwt', () => {
     assert.match(text, /^Client assertion failed signature validation\./);
   });
 
-  void test('a certificate not registered on the app: AADSTS700027', async () => {
+  test('a certificate not registered on the app: AADSTS700027', async () => {
     const text = await refused(await signed({}, otherCert), 700027, 'unregistered cert');
     assert.ok(text.includes(otherCert.x5t));
     await refused(await sign(assertionClaims(), cert.privateKey, {}), 700027, 'no x5t');
   });
 
-  void test('the certificate of another app: AADSTS700027', async () => {
+  test('the certificate of another app: AADSTS700027', async () => {
     const claims = assertionClaims({ iss: DEMO_APP.appId, sub: DEMO_APP.appId });
     const assertion = await sign(claims, cert.privateKey, { x5t: cert.x5t });
     await refused(assertion, 700027, 'cert of another app', DEMO_APP.appId);
   });
 
-  void test('a wrong audience: refused', async () => {
+  test('a wrong audience: refused', async () => {
     for (const aud of [
       `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`,
       tokenUrl(tenantB),
@@ -454,12 +454,12 @@ void describe('private_key_jwt', () => {
     }
   });
 
-  void test('iss or sub other than the client id: AADSTS700021', async () => {
+  test('iss or sub other than the client id: AADSTS700021', async () => {
     await refused(await signed({ iss: DEMO_APP.appId }), 700021, 'iss');
     await refused(await signed({ sub: DEMO_APP.appId }), 700021, 'sub');
   });
 
-  void test('expired, not yet valid, or too old: AADSTS700024', async () => {
+  test('expired, not yet valid, or too old: AADSTS700024', async () => {
     const now = Math.floor(server.clock.now() / 1000);
     await refused(await signed({ iat: now - 7200, nbf: now - 7200, exp: now - 600 }), 700024, 'expired');
     await refused(await signed({ iat: now + 3600, nbf: now + 3600, exp: now + 4200 }), 700024, 'future');
@@ -470,7 +470,7 @@ void describe('private_key_jwt', () => {
     );
   });
 
-  void test('a replayed jti: AADSTS700025', async () => {
+  test('a replayed jti: AADSTS700025', async () => {
     const assertion = await signed();
     assertTokenResponse(await postToken(server, TENANT, assertionForm(assertion)));
     const text = await refused(assertion, 700025, 'replay');
@@ -481,7 +481,7 @@ void describe('private_key_jwt', () => {
     await refused(await signed({ jti }), 700025, 'same jti');
   });
 
-  void test('an assertion without a string jti is refused (it could be replayed): AADSTS700021', async () => {
+  test('an assertion without a string jti is refused (it could be replayed): AADSTS700021', async () => {
     const { jti: _jti, ...claims } = assertionClaims();
     const assertion = await sign(claims, cert.privateKey, { x5t: cert.x5t });
     const text = await refused(assertion, 700021, 'no jti');
@@ -490,7 +490,7 @@ void describe('private_key_jwt', () => {
     await refused(await signed({ jti: '' }), 700021, 'empty jti');
   });
 
-  void test('alg none and HS256 keyed with the certificate: AADSTS700027', async () => {
+  test('alg none and HS256 keyed with the certificate: AADSTS700027', async () => {
     const none = rawToken({ alg: 'none', typ: 'JWT', x5t: cert.x5t }, assertionClaims());
     await refused(none, 700027, 'alg none');
     const hs = await sign(assertionClaims(), new TextEncoder().encode(cert.pem), {
@@ -518,7 +518,7 @@ void describe('private_key_jwt', () => {
     await refused('not-a-jwt', 700027, 'not a JWT');
   });
 
-  void test('a wrong client_assertion_type: 400 AADSTS900144', async () => {
+  test('a wrong client_assertion_type: 400 AADSTS900144', async () => {
     const r = await postToken(server, TENANT, {
       ...assertionForm(await signed()),
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:saml2-bearer',

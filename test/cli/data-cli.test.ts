@@ -1,31 +1,15 @@
-// generate, export and import as a user runs them: determinism, round trips, progress and summaries; the clock
-// command against a running server.
+// generate, export and import as a user runs them (in-process, through the program the bin runs): determinism,
+// round trips, progress and summaries; the clock command against a running server.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import { startTestServer } from '../helpers/server.js';
+import { cli } from './run.js';
 
-const exec = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-data-'));
-const CLI = path.resolve(import.meta.dirname, '../../src/cli/index.ts');
 const TENANT = '0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9';
-
-async function cli(...args: string[]) {
-  try {
-    const r = await exec(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      timeout: 120_000,
-      maxBuffer: 1 << 28,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const gen = (db: string, ...extra: string[]) =>
   cli(
@@ -134,7 +118,6 @@ test('a different seed gives different data; a bad line makes import exit 1 and 
   const b = await cli('export', '--db', path.join(dir, 'e.db'), '--tenant', TENANT);
   assert.notEqual(a.stdout, b.stdout);
   const bad = path.join(dir, 'bad.ndjson');
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(bad, a.stdout.split('\n')[0] + '\n{"id": 5}\n');
   const r = await cli('import', '--db', path.join(dir, 'f.db'), '--tenant', TENANT, bad);
   assert.equal(r.code, 1);

@@ -1,5 +1,6 @@
-// The tenant and app commands, run as a user runs them (a child process per command) against a database file
-// that a real server then reads: the printed secret gets a token, grants and revocations change the answer.
+// The tenant and app commands, run as a user runs them (in-process, through the program the bin runs) against a
+// database file that a real server then reads: the printed secret gets a token, grants and revocations change the
+// answer. One test runs the bin itself, for what only a process shows: its exit status.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,23 +10,12 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { generate } from 'selfsigned';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { cli as run, type CliResult } from './run.js';
 
-const exec = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-cli-'));
 const db = path.join(dir, 'cli.db');
-const CLI = path.resolve(import.meta.dirname, '../../src/cli/index.ts');
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', CLI, ...args, '--db', db], {
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]): Promise<CliResult> => run(...args, '--db', db);
 
 let tenantId = '';
 let server: TestServer | undefined;
@@ -148,4 +138,21 @@ test('--help lists the commands; an unknown tenant is an error on stderr', async
   const d = await cli('tenant', 'delete', '11111111-1111-1111-1111-111111111111');
   assert.equal(d.code, 1);
   assert.match(d.stderr, /no tenant/);
+});
+
+test('the bin exits 0 after printing to stdout, and 1 with the message on stderr after a failed command', async () => {
+  const bin = path.resolve(import.meta.dirname, '../../src/cli/index.ts');
+  const exec = promisify(execFile);
+  const node = (...args: string[]) => exec(process.execPath, ['--import', 'tsx', bin, ...args, '--db', db]);
+  const [listed, failed] = await Promise.allSettled([
+    node('tenant', 'list', '--json'),
+    node('tenant', 'delete', '11111111-1111-1111-1111-111111111111'),
+  ]);
+  assert.equal(listed.status, 'fulfilled');
+  assert.ok((JSON.parse(listed.value.stdout) as { tenantId: string }[]).some((t) => t.tenantId === tenantId));
+  assert.equal(failed.status, 'rejected');
+  const e = failed.reason as { code: number; stdout: string; stderr: string };
+  assert.equal(e.code, 1);
+  assert.equal(e.stdout, '');
+  assert.match(e.stderr, /^callrecords: no tenant 11111111-1111-1111-1111-111111111111\n$/);
 });

@@ -27,7 +27,6 @@ let combinations = 0;
 let errorCaseCount = 0;
 let corpusChecks = 0;
 const statuses = new Map<string, number>();
-const pending: string[] = [];
 const functionRows = new Map<string, number>();
 const routeCount = { 'v1.0': 0, beta: 0 };
 
@@ -74,7 +73,6 @@ after(async () => {
       `conformance walk: function rows validated: ${[...functionRows].map(([k, n]) => `${k} ${n}`).join(', ')}`,
     );
   }
-  if (pending.length > 0) console.log(`conformance walk: PENDING ${pending.join('; ')}`);
 });
 
 const UNKNOWN = '00000000-0000-4000-8000-00000000dead';
@@ -92,15 +90,9 @@ async function walkRoute(t: TestContext, route: Route): Promise<void> {
   const endpoint = endpointOf(route);
   routeCount[route.version]++;
 
-  if (route.fn !== undefined) {
-    const probe = await send(path, { authorization: `Bearer ${server.token}` });
-    const message = (probe.json as { error?: { message?: string } } | undefined)?.error?.message ?? '';
-    if (probe.status === 400 && message.startsWith('Resource not found for the segment')) {
-      pending.push(`${route.version} ${route.fn}: 400 "${message}" (function route not implemented yet)`);
-      t.todo(`${route.fn} is not served yet (400 "${message}")`);
-      return;
-    }
-  }
+  // A route of the documents that is not served fails here, before its combinations are counted.
+  const probe = await send(path, { authorization: `Bearer ${server.token}` });
+  assert.equal(probe.status, 200, `GET ${path}: ${probe.text.slice(0, 300)}`);
 
   let rows = 0;
   for (const v of variants(route, fill)) {
@@ -196,12 +188,8 @@ async function walkRoute(t: TestContext, route: Route): Promise<void> {
   assert.deepEqual(problems.slice(0, 40), [], `${problems.length} problem(s) on GET ${route.template}`);
   if (route.fn !== undefined) {
     functionRows.set(`${route.version} ${route.fn}`, rows);
-    if (rows === 0) {
-      pending.push(
-        `${route.version} ${route.fn}: no rows in the demo data, only the empty envelope was validated`,
-      );
-      t.todo(`${route.fn}: no rows in the demo data yet; only the empty envelope was validated`);
-    }
+    // An empty envelope proves little about the rows' schema: the demo data has rows for every log function.
+    assert.ok(rows > 0, `${route.fn}: no rows in the demo data, only the empty envelope was validated`);
   }
 }
 

@@ -193,6 +193,7 @@ test('Direct Routing rows: completed calls carry their record id, failures a rea
 
 test('SMS and block actions', () => {
   const { sms, blockedUsers } = demo().rows;
+  assert.deepEqual([...new Set(sms.map((r) => r.smsType))].sort(), ['sms_in', 'sms_out']);
   for (const r of sms) {
     assert.equal(r.licenseCapability, 'MCOSMS1');
     assert.ok(['sms_in', 'sms_out'].includes(r.smsType!));

@@ -5,10 +5,10 @@ import { selfSignedFor } from '../../src/auth/tls.js';
 import { VirtualClock } from '../../src/clock.js';
 import { loadConfig, type ConfigInput } from '../../src/config/index.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
-import { seedDemoTenant } from '../../src/demo/seed.js';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
+import { demoImage } from './demo-template.js';
 
 export interface TestServer {
   url: string;
@@ -44,20 +44,17 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     { db: ':memory:', port: 0, logLevel: 'silent', throttling: 'off', ...o.config },
     {},
   );
-  const store = await openStore({ db: config.db, json: STORED_JSON });
   const now = o.now ?? TEST_NOW;
+  const users = o.demoUsers ?? 0;
+  if (users > 0 && config.db !== ':memory:') throw new Error('the demo tenant is seeded into :memory: only');
+  // A seeded demo tenant is a copy of a template built once for all test files (see demo-template.ts).
+  const image =
+    users > 0 ? await demoImage({ seed: config.demoSeed, users, days: o.demoDays ?? 30, now }) : undefined;
+  const store = await openStore({ db: config.db, json: STORED_JSON, ...(image ? { image } : {}) });
   // Tests run on a frozen virtual clock: time moves only when a test moves it.
   const clock = new VirtualClock();
   clock.freeze();
   clock.set(now);
-  if ((o.demoUsers ?? 0) > 0) {
-    await seedDemoTenant(store, {
-      seed: config.demoSeed,
-      users: o.demoUsers!,
-      days: o.demoDays ?? 30,
-      now,
-    });
-  }
   if (!(await store.getTenant(DEMO_TENANT_ID))) {
     await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso (demo)', createdMs: now });
   }

@@ -2,14 +2,13 @@
 // with SIGKILL while a webhook request is in flight, a record is written while it is down, and after a restart both
 // notifications arrive. Delivery state lives in the database, so nothing is lost.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { Registry } from '../../src/auth/registry.js';
 import { systemClock } from '../../src/clock.js';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
@@ -17,6 +16,7 @@ import { normalizeCallRecord } from '../../src/graph/ingest/normalize.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { openStore } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
+import { cli } from '../cli/run.js';
 import { ADMIN_KEY, record, startReceiver, type Receiver } from './helpers.js';
 
 let dir: string;
@@ -134,11 +134,11 @@ test('SIGKILL mid-delivery and a record written while down: both arrive after th
 });
 
 test('`callrecords subscription list` shows the subscription from the database', async () => {
-  const exec = promisify(execFile);
-  const cli = path.resolve('src/cli/index.ts');
-  const run = async (...args: string[]) =>
-    (await exec(process.execPath, ['--import', 'tsx', cli, 'subscription', 'list', '--db', db, ...args]))
-      .stdout;
+  const run = async (...args: string[]) => {
+    const r = await cli('subscription', 'list', '--db', db, ...args);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
   const rows = JSON.parse(await run('--json', '--tenant', DEMO_TENANT_ID)) as Record<string, unknown>[];
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.status, 'active');

@@ -86,9 +86,16 @@ test('a budget file: its own limits and windows, counted per app', async () => {
 });
 
 test('throttling off: no limit, no headers', async () => {
-  const off = await startTestServer({ config: { throttling: 'off' } });
+  // RateLimit-* asked for: with no budget there is still nothing to report.
+  const off = await startTestServer({ config: { throttling: 'off', rateLimitHeaders: true } });
   try {
-    for (let i = 0; i < 45; i++) assert.equal((await off.get(LIST)).status, 200);
+    for (let i = 1; i <= 45; i++) {
+      const res = await off.get(LIST);
+      assert.equal(res.status, 200, `request ${i}: past the list budget of 40`);
+      const names = [...res.headers.keys()].filter((k) => /^(ratelimit-|retry-after$)/.test(k));
+      assert.deepEqual(names, [], `request ${i}`);
+      await res.arrayBuffer();
+    }
   } finally {
     await off.close();
   }

@@ -17,13 +17,13 @@ function single(text: string) {
   return tokens[0]!;
 }
 
-void describe('tokenize: structure', () => {
-  void test('always ends with an end token at the text length', () => {
+describe('tokenize: structure', () => {
+  test('always ends with an end token at the text length', () => {
     assert.deepEqual(tokenize(''), [{ kind: 'end', text: '', value: '', pos: 0, end: 0 }]);
     assert.deepEqual(tokenize('   '), [{ kind: 'end', text: '', value: '', pos: 3, end: 3 }]);
   });
 
-  void test('punctuation', () => {
+  test('punctuation', () => {
     assert.deepEqual(kinds('/(),:;=*'), [
       ['/', '/'],
       ['(', '('],
@@ -36,7 +36,7 @@ void describe('tokenize: structure', () => {
     ]);
   });
 
-  void test('tracks start and end positions, skipping spaces', () => {
+  test('tracks start and end positions, skipping spaces', () => {
     const tokens = tokenize('  a eq  12');
     assert.deepEqual(
       tokens.map((t) => [t.kind, t.pos, t.end]),
@@ -49,7 +49,7 @@ void describe('tokenize: structure', () => {
     );
   });
 
-  void test('a comparison with a lambda', () => {
+  test('a comparison with a lambda', () => {
     assert.deepEqual(kinds("participants_v2/any(p:p/id eq '821809f5')"), [
       ['identifier', 'participants_v2'],
       ['/', '/'],
@@ -67,8 +67,8 @@ void describe('tokenize: structure', () => {
   });
 });
 
-void describe('tokenize: identifiers, keywords and options', () => {
-  void test('identifiers with digits and underscores', () => {
+describe('tokenize: identifiers, keywords and options', () => {
+  test('identifiers with digits and underscores', () => {
     assert.deepEqual(kinds('_a1 participants_v2 B'), [
       ['identifier', '_a1'],
       ['identifier', 'participants_v2'],
@@ -76,7 +76,7 @@ void describe('tokenize: identifiers, keywords and options', () => {
     ]);
   });
 
-  void test('qualified names are one identifier', () => {
+  test('qualified names are one identifier', () => {
     assert.deepEqual(kinds('microsoft.graph.callRecords.participant/id'), [
       ['identifier', 'microsoft.graph.callRecords.participant'],
       ['/', '/'],
@@ -84,7 +84,7 @@ void describe('tokenize: identifiers, keywords and options', () => {
     ]);
   });
 
-  void test('every keyword, case-sensitively', () => {
+  test('every keyword, case-sensitively', () => {
     for (const word of KEYWORDS) assert.equal(single(word).kind, 'keyword', word);
     assert.equal(single('EQ').kind, 'identifier');
     assert.equal(single('True').kind, 'identifier');
@@ -92,7 +92,7 @@ void describe('tokenize: identifiers, keywords and options', () => {
     assert.equal(single('any').kind, 'identifier');
   });
 
-  void test('$-prefixed option names', () => {
+  test('$-prefixed option names', () => {
     assert.deepEqual(kinds('sessions($expand=segments;$select=id)'), [
       ['identifier', 'sessions'],
       ['(', '('],
@@ -107,14 +107,14 @@ void describe('tokenize: identifiers, keywords and options', () => {
     ]);
   });
 
-  void test('a lone $ is invalid', () => {
+  test('a lone $ is invalid', () => {
     assertBadRequest(
       () => tokenize('$ eq 1'),
       "Syntax error: character '$' is not valid at position 0 in '$ eq 1'.",
     );
   });
 
-  void test('a dot that does not start a name segment is invalid', () => {
+  test('a dot that does not start a name segment is invalid', () => {
     assertBadRequest(() => tokenize('a.'), "Syntax error: character '.' is not valid at position 1 in 'a.'.");
     assertBadRequest(
       () => tokenize('a..b'),
@@ -124,29 +124,29 @@ void describe('tokenize: identifiers, keywords and options', () => {
   });
 });
 
-void describe('tokenize: strings', () => {
-  void test('content is unescaped, text is kept', () => {
+describe('tokenize: strings', () => {
+  test('content is unescaped, text is kept', () => {
     const tok = single("'O''Brien'");
     assert.equal(tok.kind, 'string');
     assert.equal(tok.value, "O'Brien");
     assert.equal(tok.text, "'O''Brien'");
   });
 
-  void test('empty, quote-only and unicode strings', () => {
+  test('empty, quote-only and unicode strings', () => {
     assert.equal(single("''").value, '');
     assert.equal(single("''''").value, "'");
     assert.equal(single("'a''''b'").value, "a''b");
     assert.equal(single("'héllo 🎉 (x) eq, ;'").value, 'héllo 🎉 (x) eq, ;');
   });
 
-  void test('adjacent strings are separate tokens', () => {
+  test('adjacent strings are separate tokens', () => {
     assert.deepEqual(kinds("'a' 'b'"), [
       ['string', "'a'"],
       ['string', "'b'"],
     ]);
   });
 
-  void test('unterminated strings report the end of the text, as ODL does', () => {
+  test('unterminated strings report the end of the text, as ODL does', () => {
     assertBadRequest(
       () => tokenize("'some"),
       "There is an unterminated string literal at position 5 in ''some'.",
@@ -163,8 +163,8 @@ void describe('tokenize: strings', () => {
   });
 });
 
-void describe('tokenize: numbers', () => {
-  void test('integers, decimals and exponents, with a leading minus', () => {
+describe('tokenize: numbers', () => {
+  test('integers, decimals and exponents, with a leading minus', () => {
     for (const text of ['0', '42', '-123', '1.5', '-0.25', '1e10', '1E10', '2.5e-3', '-4.0E+12', '007']) {
       const tok = single(text);
       assert.equal(tok.kind, 'number', text);
@@ -172,14 +172,14 @@ void describe('tokenize: numbers', () => {
     }
   });
 
-  void test('a digit must follow a decimal point or exponent', () => {
+  test('a digit must follow a decimal point or exponent', () => {
     assertBadRequest(() => tokenize('4.a'), "A digit was expected at position 2 in '4.a'.");
     assertBadRequest(() => tokenize('4Ea'), "A digit was expected at position 2 in '4Ea'.");
     assertBadRequest(() => tokenize('1e+'), "A digit was expected at position 3 in '1e+'.");
     assertBadRequest(() => tokenize('1.'), "A digit was expected at position 2 in '1.'.");
   });
 
-  void test('a minus not followed by a digit is invalid', () => {
+  test('a minus not followed by a digit is invalid', () => {
     assertBadRequest(() => tokenize('-a'), "Syntax error: character '-' is not valid at position 0 in '-a'.");
     assertBadRequest(
       () => tokenize('a - 1'),
@@ -188,8 +188,8 @@ void describe('tokenize: numbers', () => {
   });
 });
 
-void describe('tokenize: dates, times, GUIDs and durations', () => {
-  void test('DateTimeOffset literals', () => {
+describe('tokenize: dates, times, GUIDs and durations', () => {
+  test('DateTimeOffset literals', () => {
     for (const text of [
       '2023-09-25T09:25:00Z',
       '2023-09-25T09:25Z',
@@ -204,12 +204,12 @@ void describe('tokenize: dates, times, GUIDs and durations', () => {
     }
   });
 
-  void test('range checks are left to the parser', () => {
+  test('range checks are left to the parser', () => {
     assert.equal(single('2023-13-01T00:00:00Z').kind, 'dateTimeOffset');
     assert.equal(single('2023-02-30').kind, 'date');
   });
 
-  void test('a DateTimeOffset ends at a delimiter', () => {
+  test('a DateTimeOffset ends at a delimiter', () => {
     assert.deepEqual(kinds('(2023-09-25T09:25:00Z,2023-09-25)'), [
       ['(', '('],
       ['dateTimeOffset', '2023-09-25T09:25:00Z'],
@@ -219,11 +219,11 @@ void describe('tokenize: dates, times, GUIDs and durations', () => {
     ]);
   });
 
-  void test('date literals', () => {
+  test('date literals', () => {
     assert.equal(single('2023-09-25').kind, 'date');
   });
 
-  void test('malformed temporal literals are rejected', () => {
+  test('malformed temporal literals are rejected', () => {
     assertBadRequest(
       () => tokenize('x ge 2023-09-25T09'),
       "Unrecognized 'Edm.DateTimeOffset' literal '2023-09-25T09' at '5' in 'x ge 2023-09-25T09'.",
@@ -240,7 +240,7 @@ void describe('tokenize: dates, times, GUIDs and durations', () => {
     assertBadRequest(() => tokenize('2023-09-25t09:25:00z'), /Unrecognized 'Edm.DateTimeOffset' literal/);
   });
 
-  void test('GUIDs, starting with a digit or a letter, in any case', () => {
+  test('GUIDs, starting with a digit or a letter, in any case', () => {
     for (const text of [
       '821809f5-0000-0000-0000-3b5136c0e777',
       'FD3A4006-A6EF-420E-8EDA-DA2B1C58F6DF',
@@ -258,7 +258,7 @@ void describe('tokenize: dates, times, GUIDs and durations', () => {
     ]);
   });
 
-  void test('a GUID must stand alone', () => {
+  test('a GUID must stand alone', () => {
     assert.deepEqual(kinds('deadbeef-0000-0000-0000-000000000000x').slice(0, 2), [
       ['identifier', 'deadbeef'],
       ['number', '-0000'],
@@ -266,7 +266,7 @@ void describe('tokenize: dates, times, GUIDs and durations', () => {
     assert.equal(tokenize('12345678-0000-0000-0000-000000000000_')[0]!.kind, 'number');
   });
 
-  void test('durations', () => {
+  test('durations', () => {
     const tok = single("duration'PT1S'");
     assert.equal(tok.kind, 'duration');
     assert.equal(tok.value, 'PT1S');
@@ -279,8 +279,8 @@ void describe('tokenize: dates, times, GUIDs and durations', () => {
   });
 });
 
-void describe('tokenize: rejected input', () => {
-  void test('characters outside the grammar', () => {
+describe('tokenize: rejected input', () => {
+  test('characters outside the grammar', () => {
     for (const [text, char, pos] of [
       ['^', '^', 0],
       ['a # b', '#', 2],
@@ -300,7 +300,7 @@ void describe('tokenize: rejected input', () => {
     }
   });
 
-  void test('text longer than 8192 characters', () => {
+  test('text longer than 8192 characters', () => {
     assert.equal(tokenize('a'.repeat(8192)).length, 2);
     assertBadRequest(
       () => tokenize('a'.repeat(8193)),

@@ -16,8 +16,8 @@ const and = (left: unknown, right: unknown) => ({ kind: 'and', left, right });
 const or = (left: unknown, right: unknown) => ({ kind: 'or', left, right });
 const not = (operand: unknown) => ({ kind: 'not', operand });
 
-void describe('parseFilter: literals', () => {
-  void test('null, booleans, strings, numbers', () => {
+describe('parseFilter: literals', () => {
+  test('null, booleans, strings, numbers', () => {
     assert.deepEqual(ast('null'), { kind: 'null' });
     assert.deepEqual(ast('true'), { kind: 'boolean', value: true });
     assert.deepEqual(ast('false'), { kind: 'boolean', value: false });
@@ -26,27 +26,27 @@ void describe('parseFilter: literals', () => {
     assert.deepEqual(ast('42'), num(42));
   });
 
-  void test('a number too large for a double is rejected', () => {
+  test('a number too large for a double is rejected', () => {
     assertBadRequest(
       () => parseFilter('x eq 1e999'),
       "Unrecognized 'Edm.Double' literal '1e999' at '5' in 'x eq 1e999'.",
     );
   });
 
-  void test('GUIDs are lower-cased', () => {
+  test('GUIDs are lower-cased', () => {
     assert.deepEqual(ast('FD3A4006-A6EF-420E-8EDA-DA2B1C58F6DF'), {
       kind: 'guid',
       value: 'fd3a4006-a6ef-420e-8eda-da2b1c58f6df',
     });
   });
 
-  void test('dates and durations', () => {
+  test('dates and durations', () => {
     assert.deepEqual(ast('2024-02-29'), { kind: 'date', raw: '2024-02-29' });
     assert.deepEqual(ast("duration'PT1S'"), { kind: 'duration', raw: 'PT1S' });
     assert.deepEqual(ast("duration'-P1DT2H3M4.5S'"), { kind: 'duration', raw: '-P1DT2H3M4.5S' });
   });
 
-  void test('invalid dates and durations', () => {
+  test('invalid dates and durations', () => {
     for (const bad of ['2023-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00', '0000-01-01']) {
       assertBadRequest(
         () => parseFilter(`d eq ${bad}`),
@@ -62,7 +62,7 @@ void describe('parseFilter: literals', () => {
     }
   });
 
-  void test('DateTimeOffset epochMs honours offsets, fractions and early years', () => {
+  test('DateTimeOffset epochMs honours offsets, fractions and early years', () => {
     const epoch = (text: string) => {
       const literal = parseFilter(text);
       assert.equal(literal.kind, 'dateTimeOffset');
@@ -88,7 +88,7 @@ void describe('parseFilter: literals', () => {
     });
   });
 
-  void test('out-of-range DateTimeOffset parts are rejected', () => {
+  test('out-of-range DateTimeOffset parts are rejected', () => {
     for (const bad of [
       '2023-13-01T00:00:00Z',
       '2023-00-01T00:00:00Z',
@@ -111,7 +111,7 @@ void describe('parseFilter: literals', () => {
     }
   });
 
-  void test('the exact message for month 13', () => {
+  test('the exact message for month 13', () => {
     assertBadRequest(
       () => parseFilter('startDateTime ge 2023-13-01T00:00:00Z'),
       "Unrecognized 'Edm.DateTimeOffset' literal '2023-13-01T00:00:00Z' at '17' in 'startDateTime ge 2023-13-01T00:00:00Z'.",
@@ -119,8 +119,8 @@ void describe('parseFilter: literals', () => {
   });
 });
 
-void describe('parseFilter: operators and precedence', () => {
-  void test('a time window', () => {
+describe('parseFilter: operators and precedence', () => {
+  test('a time window', () => {
     const result = parseFilter(
       'startDateTime ge 2023-09-25T09:25:00Z and startDateTime lt 2023-09-25T09:30:00Z',
     );
@@ -140,12 +140,12 @@ void describe('parseFilter: operators and precedence', () => {
     assert.equal(result.pos, 38); // the position of `and`
   });
 
-  void test('every comparison operator', () => {
+  test('every comparison operator', () => {
     for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'])
       assert.deepEqual(ast(`a ${op} 1`), cmp(op, path('a'), num(1)));
   });
 
-  void test('and binds tighter than or', () => {
+  test('and binds tighter than or', () => {
     assert.deepEqual(
       ast('a eq 1 or b eq 2 and c eq 3'),
       or(cmp('eq', path('a'), num(1)), and(cmp('eq', path('b'), num(2)), cmp('eq', path('c'), num(3)))),
@@ -156,7 +156,7 @@ void describe('parseFilter: operators and precedence', () => {
     );
   });
 
-  void test('parentheses override precedence', () => {
+  test('parentheses override precedence', () => {
     assert.deepEqual(
       ast('(a eq 1 or b eq 2) and c eq 3'),
       and(or(cmp('eq', path('a'), num(1)), cmp('eq', path('b'), num(2))), cmp('eq', path('c'), num(3))),
@@ -164,20 +164,20 @@ void describe('parseFilter: operators and precedence', () => {
     assert.deepEqual(ast('((((a))))'), path('a'));
   });
 
-  void test('and, or and comparisons are left-associative', () => {
+  test('and, or and comparisons are left-associative', () => {
     assert.deepEqual(ast('a and b and c'), and(and(path('a'), path('b')), path('c')));
     assert.deepEqual(ast('a or b or c'), or(or(path('a'), path('b')), path('c')));
     assert.deepEqual(ast('a eq b eq c'), cmp('eq', cmp('eq', path('a'), path('b')), path('c')));
   });
 
-  void test('not binds tighter than comparison', () => {
+  test('not binds tighter than comparison', () => {
     assert.deepEqual(ast('not a eq b'), cmp('eq', not(path('a')), path('b')));
     assert.deepEqual(ast('not (a eq b)'), not(cmp('eq', path('a'), path('b'))));
     assert.deepEqual(ast('not not a'), not(not(path('a'))));
     assert.deepEqual(ast('a eq 1 and not b'), and(cmp('eq', path('a'), num(1)), not(path('b'))));
   });
 
-  void test('in lists', () => {
+  test('in lists', () => {
     assert.deepEqual(ast("a in ('x', 'y',2)"), {
       kind: 'in',
       left: path('a'),
@@ -190,7 +190,7 @@ void describe('parseFilter: operators and precedence', () => {
     assert.deepEqual(ast('not a in (1)'), { kind: 'in', left: not(path('a')), values: [num(1)] });
   });
 
-  void test('function calls', () => {
+  test('function calls', () => {
     assert.deepEqual(ast("startswith(a,'x')"), {
       kind: 'call',
       name: 'startswith',
@@ -214,7 +214,7 @@ void describe('parseFilter: operators and precedence', () => {
     });
   });
 
-  void test('paths with type casts', () => {
+  test('paths with type casts', () => {
     assert.deepEqual(
       ast("organizer_v2/microsoft.graph.callRecords.participant/id eq 'x'"),
       cmp('eq', path('organizer_v2', 'microsoft.graph.callRecords.participant', 'id'), str('x')),
@@ -222,8 +222,8 @@ void describe('parseFilter: operators and precedence', () => {
   });
 });
 
-void describe('parseFilter: lambdas', () => {
-  void test('any with a predicate', () => {
+describe('parseFilter: lambdas', () => {
+  test('any with a predicate', () => {
     const result = parseFilter("participants_v2/any(p:p/id eq '821809f5-0000-0000-0000-3b5136c0e777')");
     assert.deepEqual(result, {
       kind: 'lambda',
@@ -241,7 +241,7 @@ void describe('parseFilter: lambdas', () => {
     });
   });
 
-  void test('all, any() and nesting', () => {
+  test('all, any() and nesting', () => {
     assert.deepEqual(ast('sessions/all(s: s/isTest eq false)'), {
       kind: 'lambda',
       op: 'all',
@@ -265,11 +265,11 @@ void describe('parseFilter: lambdas', () => {
     });
   });
 
-  void test('the same variable may be reused in sibling lambdas', () => {
+  test('the same variable may be reused in sibling lambdas', () => {
     assert.doesNotThrow(() => parseFilter('a/any(x:x eq 1) and b/any(x:x eq 2)'));
   });
 
-  void test('lambda errors', () => {
+  test('lambda errors', () => {
     assertBadRequest(
       () => parseFilter('a/any(x:b/any(x:x eq 1))'),
       "The range variable 'x' has already been declared.",
@@ -293,7 +293,7 @@ void describe('parseFilter: lambdas', () => {
   });
 });
 
-void describe('parseFilter: syntax errors', () => {
+describe('parseFilter: syntax errors', () => {
   const cases: [string, string][] = [
     ['', "Expression expected at position 0 in ''."],
     ['startDateTime gt', "Expression expected at position 16 in 'startDateTime gt'."],
@@ -328,12 +328,12 @@ void describe('parseFilter: syntax errors', () => {
     ["b eq 'x' 'y'", "Syntax error at position 12 in 'b eq 'x' 'y''."],
   ];
   for (const [text, message] of cases) {
-    void test(JSON.stringify(text), () => assertBadRequest(() => parseFilter(text), message));
+    test(JSON.stringify(text), () => assertBadRequest(() => parseFilter(text), message));
   }
 });
 
-void describe('parseFilter: limits', () => {
-  void test('99 nested parentheses parse; 100 are too deep', () => {
+describe('parseFilter: limits', () => {
+  test('99 nested parentheses parse; 100 are too deep', () => {
     assert.deepEqual(stripPos(parseFilter(`${'('.repeat(99)}a${')'.repeat(99)}`)), path('a'));
     assertBadRequest(
       () => parseFilter(`${'('.repeat(100)}a${')'.repeat(100)}`),
@@ -341,7 +341,7 @@ void describe('parseFilter: limits', () => {
     );
   });
 
-  void test('long chains of not, unclosed parentheses and nested calls end in a 400', () => {
+  test('long chains of not, unclosed parentheses and nested calls end in a 400', () => {
     assertBadRequest(() => parseFilter(`${'not '.repeat(1000)}a`), 'Recursion depth exceeded allowed limit.');
     assertBadRequest(() => parseFilter('('.repeat(8000)), 'Recursion depth exceeded allowed limit.');
     assertBadRequest(() => parseFilter('f('.repeat(4000)), 'Recursion depth exceeded allowed limit.');
@@ -349,12 +349,12 @@ void describe('parseFilter: limits', () => {
     assertBadRequest(() => parseFilter(lambdas), 'Recursion depth exceeded allowed limit.');
   });
 
-  void test('a long flat chain is fine', () => {
+  test('a long flat chain is fine', () => {
     const text = Array.from({ length: 500 }, (_, i) => `a eq ${i}`).join(' or ');
     assert.equal(parseFilter(text).kind, 'or');
   });
 
-  void test('over-long input is rejected before parsing', () => {
+  test('over-long input is rejected before parsing', () => {
     assertBadRequest(() => parseFilter(`a eq '${'x'.repeat(9000)}'`), /at most 8192 characters/);
   });
 });

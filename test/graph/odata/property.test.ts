@@ -77,26 +77,26 @@ const TOKENS = [
 
 const GRAMMAR_CHARS = "()/,:;=*'$-.+ 0123456789abeTZPSanyoqtl".split('');
 
-void describe('robustness', () => {
-  void test('random strings never crash any parser', () => {
+describe('robustness', () => {
+  test('random strings never crash any parser', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 120 }), allParsersSurvive), {
       numRuns: 1500,
     });
   });
 
-  void test('strings of grammar characters never crash any parser', () => {
+  test('strings of grammar characters never crash any parser', () => {
     const arb = fc.string({ unit: fc.constantFrom(...GRAMMAR_CHARS), maxLength: 80 });
     fc.assert(fc.property(arb, allParsersSurvive), { numRuns: 2000 });
   });
 
-  void test('token soups never crash any parser', () => {
+  test('token soups never crash any parser', () => {
     const arb = fc
       .tuple(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.constantFrom(' ', ''))
       .map(([tokens, separator]) => tokens.join(separator));
     fc.assert(fc.property(arb, allParsersSurvive), { numRuns: 2000 });
   });
 
-  void test('deep nesting of every recursive construct ends in success or a 400', () => {
+  test('deep nesting of every recursive construct ends in success or a 400', () => {
     const wrappers: [string, string][] = [
       ['(', ')'],
       ['not (', ')'],
@@ -121,7 +121,7 @@ void describe('robustness', () => {
     );
   });
 
-  void test('random query parameter lists never crash parseQueryOptions', () => {
+  test('random query parameter lists never crash parseQueryOptions', () => {
     const name = fc.oneof(
       fc.constantFrom(
         '$filter',
@@ -148,8 +148,8 @@ void describe('robustness', () => {
   });
 });
 
-void describe('round trips', () => {
-  void test('generated filter expressions parse back to the same AST', () => {
+describe('round trips', () => {
+  test('generated filter expressions parse back to the same AST', () => {
     fc.assert(
       fc.property(exprArb, (expr: Expression) => {
         assert.deepEqual(stripPos(parseFilter(printExpr(expr))), stripPos(expr));
@@ -158,7 +158,7 @@ void describe('round trips', () => {
     );
   });
 
-  void test('generated $orderby lists parse back', () => {
+  test('generated $orderby lists parse back', () => {
     const arb = fc.array(fc.tuple(exprArb, fc.constantFrom('asc' as const, 'desc' as const)), {
       minLength: 1,
       maxLength: 3,
@@ -173,7 +173,7 @@ void describe('round trips', () => {
     );
   });
 
-  void test('generated $expand trees parse back', () => {
+  test('generated $expand trees parse back', () => {
     fc.assert(
       fc.property(fc.array(expandArb, { minLength: 1, maxLength: 3 }), (items: ExpandItem[]) => {
         assert.deepEqual(stripPos(parseExpand(items.map(printExpand).join(','))), stripPos(items));
@@ -182,7 +182,7 @@ void describe('round trips', () => {
     );
   });
 
-  void test('generated $expand values parse back through parseQueryOptions', () => {
+  test('generated $expand values parse back through parseQueryOptions', () => {
     fc.assert(
       fc.property(expandArb, (item: ExpandItem) => {
         const options: QueryOptions = parseQueryOptions([['$expand', printExpand(item)]]);
