@@ -24,6 +24,7 @@ import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
 import { Notifier, SubscriptionService } from './notify/index.js';
+import { OutboundPolicy, type Resolver } from './net/outbound-policy.js';
 import { buildResilience, type Resilience } from './resilience/index.js';
 import type { Store } from './store/index.js';
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   tls?: TlsMaterial;
   /** Where log lines go (default stdout); tests pass a stream to inspect them. */
   logStream?: { write(line: string): void };
+  /** Resolves the names of outbound requests (default: the system resolver); tests pass their own. */
+  resolver?: Resolver;
 }
 
 export interface App {
@@ -141,6 +144,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     limiter: identity.limiter,
     ...publicUrl,
   });
+  // Every request the server makes itself goes through this policy (webhooks now; the mirror later).
+  const outbound = new OutboundPolicy({
+    allowLoopback: config.demo || config.webhookAllowHttp,
+    allow: config.outboundAllow,
+    ...(deps.resolver ? { lookup: deps.resolver } : {}),
+  });
   // Change notifications: the store writes an outbox row with each new record version; the notifier delivers them.
   const notifier = new Notifier({
     store: deps.store,
@@ -150,6 +159,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     deliveryTimeoutMs: config.webhookDeliveryTimeoutMs,
     maxRetryMs: config.webhookMaxRetrySeconds * 1000,
     concurrency: config.webhookConcurrency,
+    outbound,
     deliveryFault: (d) => resilience.faults.forDelivery(d),
   });
   const subscriptions = new SubscriptionService({
@@ -159,6 +169,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     metrics: notifier.metrics,
     allowHttpLoopback: config.demo || config.webhookAllowHttp,
     validationTimeoutMs: config.webhookValidationTimeoutMs,
+    outbound,
+    maxPerApp: config.maxSubscriptionsPerApp,
     onChange: () => notifier.kick(),
   });
   notifier.start();

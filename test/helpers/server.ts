@@ -7,6 +7,7 @@ import { loadConfig, type ConfigInput } from '../../src/config/index.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { seedDemoTenant } from '../../src/demo/seed.js';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
+import type { Resolver } from '../../src/net/outbound-policy.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 export interface TestServer {
@@ -33,6 +34,8 @@ export interface TestServerOptions {
   tlsDir?: string;
   /** Receives every log line (set a logLevel in `config` to see them). */
   logStream?: { write(line: string): void };
+  /** Resolves the names of the server's outbound requests (webhooks), instead of the system resolver. */
+  resolver?: Resolver;
 }
 
 export const TEST_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -66,6 +69,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     clock,
     ...(tls ? { tls } : {}),
     ...(o.logStream ? { logStream: o.logStream } : {}),
+    ...(o.resolver ? { resolver: o.resolver } : {}),
   });
   await ensureDemoApps(store, app.identity.registry);
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
