@@ -167,6 +167,12 @@ export const ERROR_CATALOG = {
     message: 'The service is starting or shutting down.',
     when: 'The server is not ready (start-up or shutdown).',
   },
+  storeBusy: {
+    status: 503,
+    code: 'ServiceUnavailable',
+    message: 'The service is busy. Retry after the number of seconds in the Retry-After header.',
+    when: 'Another writer (a CLI import, another process) held the database past the busy timeout.',
+  },
   throttled: {
     status: 429,
     code: 'TooManyRequests',

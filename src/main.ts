@@ -15,7 +15,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
-  const store = await openStore({ db: config.db });
+  const store = await openStore({ db: config.db, busyTimeoutMs: config.dbBusyTimeoutMs });
   const clock = new VirtualClock();
   const savedClock = await store.getSetting(CLOCK_SETTING);
   if (savedClock) clock.restore(JSON.parse(savedClock) as { frozen: boolean; now: number; offsetMs: number });

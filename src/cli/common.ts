@@ -5,6 +5,8 @@ import { systemClock } from '../clock.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
 
+const CLI_BUSY_TIMEOUT_MS = 120_000;
+
 export interface CommonOptions {
   db?: string;
   json?: boolean;
@@ -26,7 +28,13 @@ export interface Session {
 export async function withStore(opts: CommonOptions, run: (s: Session) => Promise<void>): Promise<void> {
   const config = loadConfig({ db: opts.db, logLevel: 'silent' });
   // One-shot commands (generate, import, export) are bulk writers and readers: a larger page cache for the indexes.
-  const store = await openStore({ db: config.db, cacheMb: 64 });
+  // They also wait longer for a running server's writes than the server waits for theirs: a bulk command that
+  // gives up after a few seconds would throw away its work, a server request has a client waiting.
+  const store = await openStore({
+    db: config.db,
+    cacheMb: 64,
+    busyTimeoutMs: Math.max(config.dbBusyTimeoutMs, CLI_BUSY_TIMEOUT_MS),
+  });
   try {
     await run({ config, store, registry: new Registry(store, systemClock) });
   } catch (err) {

@@ -10,6 +10,7 @@ export type * from './pending-store.js';
 export type * from './subscription-store.js';
 export type * from './notification-queue.js';
 export type { LogRows } from './log-rows.js';
+export { StoreBusyError } from './errors.js';
 
 /** Opens the embedded store (SQLite) and applies migrations. */
 export async function openStore(options: { db: string } & SqliteOptions): Promise<Store> {

@@ -46,7 +46,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     { db: ':memory:', port: 0, logLevel: 'silent', throttling: 'off', ...o.config },
     {},
   );
-  const store = await openStore({ db: config.db });
+  const store = await openStore({ db: config.db, busyTimeoutMs: config.dbBusyTimeoutMs });
   const now = o.now ?? TEST_NOW;
   // Tests run on a frozen virtual clock: time moves only when a test moves it.
   const clock = new VirtualClock();
