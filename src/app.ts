@@ -207,6 +207,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     });
     registerAdminRoutes(fastify, {
       adminKey: config.adminKey,
+      failuresPerAddress: config.adminFailuresPerAddress,
+      failureWindowMs: config.adminFailureWindowSeconds * 1000,
       store: deps.store,
       clock,
       simulator,

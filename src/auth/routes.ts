@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import { credentialsOf, type ClientAuthenticator } from './client-auth.js';
 import type { KeyRing } from './keys.js';
 import { OAUTH_ERRORS, OAuthError, oauthErrorBody } from './oauth-errors.js';
-import type { FailureLimiter } from './rate-limit.js';
+import type { TokenLimiter } from './lockout.js';
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from './roles.js';
 import type { TokenIssuer } from './tokens.js';
 
@@ -16,7 +16,7 @@ export interface IdentityRoutesOptions {
   keys: KeyRing;
   issuer: TokenIssuer;
   clients: ClientAuthenticator;
-  limiter: FailureLimiter;
+  limiter: TokenLimiter;
   publicUrl?: string;
 }
 

@@ -37,7 +37,10 @@ const configSchema = z.object({
   trustedIssuers: z.array(z.object({ issuer: z.string().min(1), jwksUri: z.url() })).default([]),
   /** Base64 key-encryption key for signing keys at rest; by default a 0600 file beside the database. */
   kek: z.string().optional(),
-  /** Failed token requests allowed per client and per address in the window before a 429. */
+  /**
+   * Failed token requests allowed in the window before a 429: per client from one source address, and per address
+   * over all clients (real time).
+   */
   tokenFailureWindowSeconds: z.coerce.number().int().min(1).default(60),
   tokenFailuresPerClient: z.coerce.number().int().min(1).default(20),
   tokenFailuresPerAddress: z.coerce.number().int().min(1).default(60),
