@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import { registerErrorHandling, sendGraphError } from './api/errors.js';
 import { registerGraphRoutes } from './api/graph/routes.js';
+import { fastifyLimitOptions, nodeServerOptions, registerBackpressure } from './api/http/index.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { buildIdentity, type Identity } from './auth/index.js';
 import { registerIdentityRoutes } from './auth/routes.js';
@@ -101,7 +102,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     genReqId: genRequestId,
     requestIdHeader: false as const,
     trustProxy: false,
-    bodyLimit: 10 * 1024 * 1024,
+    ...fastifyLimitOptions(config),
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
     // Errors raised before routing (a malformed URL) skip the hooks, so ids and envelope are set here.
     frameworkErrors: (
@@ -115,7 +116,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
   };
   const fastify = (
-    deps.tls ? Fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) : Fastify(options)
+    deps.tls
+      ? Fastify({
+          ...options,
+          https: { key: deps.tls.key, cert: deps.tls.cert, ...nodeServerOptions(config) },
+        })
+      : Fastify(options)
   ) as FastifyInstance;
   const clock = deps.clock ?? new VirtualClock();
   const resilience = buildResilience(
@@ -132,8 +138,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   let ready = false;
   const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
 
-  // The pipeline, in order: request ids -> identity platform routes (token, discovery) | Graph routes
+  // The pipeline, in order: per-connection backpressure -> request ids -> identity platform routes (token, discovery) | Graph routes
   // (authentication -> resource path -> roles -> OData options -> store -> shaping) -> one error handler.
+  registerBackpressure(fastify, {
+    maxInFlight: config.maxPipelinedRequests,
+    maxBufferedBytes: config.maxBufferedResponseBytes,
+  });
   registerRequestIds(fastify);
   registerIdentityRoutes(fastify, {
     store: deps.store,

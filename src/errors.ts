@@ -149,6 +149,18 @@ export const ERROR_CATALOG = {
     message: 'The request body is too large.',
     when: 'A request body over the configured limit.',
   },
+  requestTimeout: {
+    status: 408,
+    code: 'RequestTimeout',
+    message: 'The request was not received in time.',
+    when: 'A request whose headers or body did not arrive within the request timeouts (a slowly sent request).',
+  },
+  headersTooLarge: {
+    status: 431,
+    code: 'RequestHeadersTooLarge',
+    message: 'The request line and headers are too large.',
+    when: 'A URL plus headers over the limit (`maxHeaderBytes`, 16 KB).',
+  },
   unsupportedMediaType: {
     status: 415,
     code: 'UnsupportedMediaType',
