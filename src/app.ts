@@ -219,6 +219,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       adminKey: config.adminKey,
       failuresPerAddress: config.adminFailuresPerAddress,
       failureWindowMs: config.adminFailureWindowSeconds * 1000,
+      importMaxLineBytes: config.importMaxLineBytes,
       store: deps.store,
       clock,
       simulator,

@@ -29,6 +29,8 @@ export interface AdminOptions {
   /** Wrong admin keys allowed per source address within the window before a 429 (default 20 in 60 s). */
   failuresPerAddress?: number;
   failureWindowMs?: number;
+  /** Longest NDJSON import line, in bytes (default 16 MiB). */
+  importMaxLineBytes?: number;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
