@@ -11,7 +11,7 @@ import { registerGraphRoutes } from './api/graph/routes.js';
 import { fastifyLimitOptions, nodeServerOptions, registerBackpressure } from './api/http/index.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { buildIdentity, type Identity } from './auth/index.js';
-import { registerIdentityRoutes } from './auth/routes.js';
+import { identityNotFound, registerIdentityRoutes } from './auth/routes.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { VirtualClock } from './clock.js';
 import { registerAdminRoutes } from './api/admin/index.js';
@@ -91,6 +91,8 @@ class RequestLog extends LogController {
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
+  const clock = deps.clock ?? new VirtualClock();
+  const identityPathError = identityNotFound(clock);
   const options = {
     logger: {
       level: config.logLevel,
@@ -112,6 +114,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ) => {
       request.clientRequestId = request.id;
       void reply.header('request-id', request.id).header('client-request-id', request.id);
+      // A tenant segment over the router's limit on the token endpoint: the identity platform's answer.
+      if (identityPathError(request, reply)) return;
       void sendGraphError(request, reply, new GraphError('badRequest', { message: err.message }));
     },
   };
@@ -123,7 +127,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         })
       : Fastify(options)
   ) as FastifyInstance;
-  const clock = deps.clock ?? new VirtualClock();
   const resilience = buildResilience(
     {
       throttling: config.throttling ?? (config.demo ? 'off' : 'graph'),

@@ -42,6 +42,30 @@ function sendOAuthError(reply: FastifyReply, request: FastifyRequest, err: OAuth
     );
 }
 
+/** The identity platform's own paths, by method: `/{tenant}/oauth2/v2.0/token` and discovery. */
+const IDENTITY_PATHS: Record<string, RegExp> = {
+  POST: /^\/([^/?#]+)\/oauth2\/v2\.0\/token\/?(?:[?#]|$)/i,
+  GET: /^\/([^/?#]+)\/v2\.0\/\.well-known\/openid-configuration\/?(?:[?#]|$)/i,
+};
+
+/**
+ * For the router's own errors: an identity platform path it refused (its tenant segment is longer than the router
+ * takes) answers as the identity platform does for an unknown tenant, not with a Graph error.
+ */
+export function identityNotFound(clock: Clock) {
+  return (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
+    const m = IDENTITY_PATHS[request.method]?.exec(request.url);
+    if (!m) return undefined;
+    let segment = m[1]!;
+    try {
+      segment = decodeURIComponent(segment);
+    } catch {
+      // shown as sent
+    }
+    return sendOAuthError(reply, request, new OAuthError(OAUTH_ERRORS.tenantNotFound(segment)), clock.now());
+  };
+}
+
 export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOptions): void {
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
