@@ -90,6 +90,8 @@ const configSchema = z.object({
   /** Time to receive a whole request (headers and body), and its headers alone, in ms. */
   requestTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   headersTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** A connection with no traffic either way for this long is closed (a client that stopped reading), in ms. */
+  idleTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** Idle time of a kept-alive connection between requests, in ms. */
   keepAliveTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(72_000),
   /** Largest request body (except streamed NDJSON imports, which are limited per line), in bytes. */
@@ -135,6 +137,7 @@ const NUMERIC_ENV = [
   ['CALLRECORDS_REQUEST_TIMEOUT_MS', 'requestTimeoutMs'],
   ['CALLRECORDS_HEADERS_TIMEOUT_MS', 'headersTimeoutMs'],
   ['CALLRECORDS_KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs'],
+  ['CALLRECORDS_IDLE_TIMEOUT_MS', 'idleTimeoutMs'],
   ['CALLRECORDS_BODY_LIMIT_BYTES', 'bodyLimitBytes'],
   ['CALLRECORDS_MAX_HEADER_BYTES', 'maxHeaderBytes'],
   ['CALLRECORDS_MAX_PIPELINED_REQUESTS', 'maxPipelinedRequests'],

@@ -2,7 +2,7 @@
 // of them worked on: the server stops reading that connection until the client reads. When it does, every answer
 // arrives, complete and in order.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -72,4 +72,33 @@ test('pipelined requests for a large page, unread: memory stays bounded; then ev
     sockets.map(() => PIPELINED),
     'every answer arrived on every connection',
   );
+});
+
+test('a connection whose client stops reading is closed once it has been idle for idleTimeoutMs', async () => {
+  const idle = await startTestServer({ config: { idleTimeoutMs: 1000 } });
+  try {
+    const rows = Array.from({ length: 1000 }, (_, i) =>
+      pstnRow(`idle-${i}`, { startMs: Date.UTC(2026, 10, 2) + i * 60_000 }),
+    );
+    await idle.store.logs.insert(DEMO_TENANT_ID, { pstnCalls: rows });
+    // The client, paused, would not notice the close: the server's side of the connection tells.
+    const serverSide = new Promise<Socket>((resolve) => idle.app.fastify.server.once('connection', resolve));
+    const socket = connect(Number(new URL(idle.url).port), '127.0.0.1');
+    socket.pause();
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const started = performance.now();
+    const request = `GET ${PAGE} HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer ${idle.token}\r\n\r\n`;
+    socket.write(request.repeat(PIPELINED));
+    const peer = await serverSide;
+    const closed = await Promise.race([
+      new Promise<boolean>((resolve) => peer.once('close', () => resolve(true))),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 6000)),
+    ]);
+    socket.destroy();
+    assert.ok(closed, 'the server closed the connection');
+    assert.ok(performance.now() - started < 6000);
+  } finally {
+    await idle.close();
+  }
 });

@@ -6,7 +6,12 @@ export { registerBackpressure } from './backpressure.js';
 
 type Limits = Pick<
   Config,
-  'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'bodyLimitBytes' | 'maxHeaderBytes'
+  | 'requestTimeoutMs'
+  | 'headersTimeoutMs'
+  | 'keepAliveTimeoutMs'
+  | 'idleTimeoutMs'
+  | 'bodyLimitBytes'
+  | 'maxHeaderBytes'
 >;
 
 /** Node http(s) server options: set at creation, for the https server too. */
@@ -26,6 +31,7 @@ export function fastifyLimitOptions(c: Limits) {
     bodyLimit: c.bodyLimitBytes,
     requestTimeout: c.requestTimeoutMs,
     keepAliveTimeout: c.keepAliveTimeoutMs,
+    connectionTimeout: c.idleTimeoutMs,
     clientErrorHandler: onClientError,
     http: nodeServerOptions(c),
   };
