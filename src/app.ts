@@ -141,8 +141,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   let ready = false;
   const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
 
-  // The pipeline, in order: per-connection backpressure -> request ids -> identity platform routes (token, discovery) | Graph routes
-  // (authentication -> resource path -> roles -> OData options -> store -> shaping) -> one error handler.
+  // The pipeline, in order: per-connection backpressure -> request ids -> identity platform routes (token,
+  // discovery) | Graph routes (authentication -> resource path -> roles -> OData options -> store -> shaping) ->
+  // one error handler.
   registerBackpressure(fastify, {
     maxInFlight: config.maxPipelinedRequests,
     maxBufferedBytes: config.maxBufferedResponseBytes,

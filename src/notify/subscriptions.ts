@@ -9,7 +9,7 @@ import { GraphError } from '../errors.js';
 import type { GraphVersion } from '../graph/model/index.js';
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Store, SubscriptionRecord } from '../store/index.js';
-import { parseCreateBody, parseUpdateBody } from './body.js';
+import { parseCreateBody, parseUpdateBody, type CreateInput } from './body.js';
 import type { NotifyLogger } from './dispatcher.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { parseCallRecordsResource } from './resource.js';
@@ -108,7 +108,7 @@ export class SubscriptionService {
   async #insert(
     p: Principal,
     id: string,
-    input: ReturnType<typeof parseCreateBody>,
+    input: CreateInput,
     participantId: string | null,
     now: number,
   ): Promise<SubscriptionRecord> {

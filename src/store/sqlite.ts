@@ -54,18 +54,26 @@ const isBusy = (err: unknown) => {
  * in between, whatever the timeout. A lock still held after the timeout surfaces as StoreBusyError.
  */
 class WriteLockingDriver extends SqliteDriver {
+  /** SQLite has one connection: it is wrapped once. */
+  readonly #wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
+
   override async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();
-    return {
-      executeQuery: async (query) => {
-        try {
-          return await connection.executeQuery(query);
-        } catch (err) {
-          throw isBusy(err) ? new StoreBusyError(err) : err;
-        }
-      },
-      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
-    };
+    let wrapped = this.#wrapped.get(connection);
+    if (!wrapped) {
+      wrapped = {
+        executeQuery: async (query) => {
+          try {
+            return await connection.executeQuery(query);
+          } catch (err) {
+            throw isBusy(err) ? new StoreBusyError(err) : err;
+          }
+        },
+        streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+      };
+      this.#wrapped.set(connection, wrapped);
+    }
+    return wrapped;
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
