@@ -8,9 +8,10 @@ import Fastify, {
 } from 'fastify';
 import { registerErrorHandling, sendGraphError } from './api/errors.js';
 import { registerGraphRoutes } from './api/graph/routes.js';
+import { fastifyLimitOptions, nodeServerOptions, registerBackpressure } from './api/http/index.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { buildIdentity, type Identity } from './auth/index.js';
-import { registerIdentityRoutes } from './auth/routes.js';
+import { identityNotFound, registerIdentityRoutes } from './auth/routes.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { savedClock, type VirtualClock } from './clock.js';
 import { registerAdminRoutes } from './api/admin/index.js';
@@ -26,6 +27,7 @@ import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
 import { Notifier, SubscriptionService } from './notify/index.js';
+import { OutboundPolicy, type Resolver } from './net/outbound-policy.js';
 import { buildResilience, type Resilience } from './resilience/index.js';
 import type { Store } from './store/index.js';
 
@@ -36,6 +38,8 @@ export interface AppDeps {
   tls?: TlsMaterial;
   /** Where log lines go (default stdout); tests pass a stream to inspect them. */
   logStream?: { write(line: string): void };
+  /** Resolves the names of outbound requests (default: the system resolver); tests pass their own. */
+  resolver?: Resolver;
 }
 
 export interface App {
@@ -91,6 +95,8 @@ class RequestLog extends LogController {
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
+  const clock = deps.clock ?? (await savedClock(deps.store));
+  const identityPathError = identityNotFound(clock);
   const options = {
     logger: {
       level: config.logLevel,
@@ -102,7 +108,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     genReqId: genRequestId,
     requestIdHeader: false as const,
     trustProxy: false,
-    bodyLimit: 10 * 1024 * 1024,
+    ...fastifyLimitOptions(config),
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 1000 },
     // Errors raised before routing (a malformed URL) skip the hooks, so ids and envelope are set here.
     frameworkErrors: (
@@ -112,13 +118,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ) => {
       request.clientRequestId = request.id;
       void reply.header('request-id', request.id).header('client-request-id', request.id);
+      // A tenant segment over the router's limit on the token endpoint: the identity platform's answer.
+      if (identityPathError(request, reply)) return;
       void sendGraphError(request, reply, new GraphError('badRequest', { message: err.message }));
     },
   };
   const fastify = (
-    deps.tls ? Fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) : Fastify(options)
+    deps.tls
+      ? Fastify({
+          ...options,
+          https: { key: deps.tls.key, cert: deps.tls.cert, ...nodeServerOptions(config) },
+        })
+      : Fastify(options)
   ) as FastifyInstance;
-  const clock = deps.clock ?? (await savedClock(deps.store));
   const resilience = buildResilience(
     {
       throttling: config.throttling ?? (config.demo ? 'off' : 'graph'),
@@ -133,8 +145,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   let ready = false;
   const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
 
-  // The pipeline, in order: request ids -> identity platform routes (token, discovery) | Graph routes
-  // (authentication -> resource path -> roles -> OData options -> store -> shaping) -> one error handler.
+  // The pipeline, in order: per-connection backpressure -> request ids -> identity platform routes (token,
+  // discovery) | Graph routes (authentication -> resource path -> roles -> OData options -> store -> shaping) ->
+  // one error handler.
+  registerBackpressure(fastify, {
+    maxInFlight: config.maxPipelinedRequests,
+    maxBufferedBytes: config.maxBufferedResponseBytes,
+  });
   registerRequestIds(fastify);
   registerIdentityRoutes(fastify, {
     store: deps.store,
@@ -145,6 +162,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     limiter: identity.limiter,
     ...publicUrl,
   });
+  // Every request the server makes itself goes through this policy (webhooks now; the mirror later).
+  const outbound = new OutboundPolicy({
+    allowLoopback: config.demo || config.webhookAllowHttp,
+    allow: config.outboundAllow,
+    ...(deps.resolver ? { lookup: deps.resolver } : {}),
+  });
   // Change notifications: the store writes an outbox row with each new record version; the notifier delivers them.
   const notifier = new Notifier({
     store: deps.store,
@@ -154,6 +177,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     deliveryTimeoutMs: config.webhookDeliveryTimeoutMs,
     maxRetryMs: config.webhookMaxRetrySeconds * 1000,
     concurrency: config.webhookConcurrency,
+    outbound,
     deliveryFault: (d) => resilience.faults.forDelivery(d),
   });
   const subscriptions = new SubscriptionService({
@@ -163,6 +187,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     metrics: notifier.metrics,
     allowHttpLoopback: config.demo || config.webhookAllowHttp,
     validationTimeoutMs: config.webhookValidationTimeoutMs,
+    outbound,
+    maxPerApp: config.maxSubscriptionsPerApp,
     onChange: () => notifier.kick(),
   });
   notifier.start();
@@ -199,6 +225,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     });
     registerAdminRoutes(fastify, {
       adminKey: config.adminKey,
+      failuresPerAddress: config.adminFailuresPerAddress,
+      failureWindowMs: config.adminFailureWindowSeconds * 1000,
+      importMaxLineBytes: config.importMaxLineBytes,
       store: deps.store,
       clock,
       simulator,

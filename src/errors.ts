@@ -149,6 +149,18 @@ export const ERROR_CATALOG = {
     message: 'The request body is too large.',
     when: 'A request body over the configured limit.',
   },
+  requestTimeout: {
+    status: 408,
+    code: 'RequestTimeout',
+    message: 'The request was not received in time.',
+    when: 'A request whose headers or body did not arrive within the request timeouts (a slowly sent request).',
+  },
+  headersTooLarge: {
+    status: 431,
+    code: 'RequestHeadersTooLarge',
+    message: 'The request line and headers are too large.',
+    when: 'A URL plus headers over the limit (`maxHeaderBytes`, 16 KB).',
+  },
   unsupportedMediaType: {
     status: 415,
     code: 'UnsupportedMediaType',
@@ -166,6 +178,12 @@ export const ERROR_CATALOG = {
     code: 'ServiceUnavailable',
     message: 'The service is starting or shutting down.',
     when: 'The server is not ready (start-up or shutdown).',
+  },
+  storeBusy: {
+    status: 503,
+    code: 'ServiceUnavailable',
+    message: 'The service is busy. Retry after the number of seconds in the Retry-After header.',
+    when: 'Another writer (a CLI import, another process) held the database past the busy timeout.',
   },
   throttled: {
     status: 429,

@@ -14,7 +14,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
-  const store = await openStore({ db: config.db, json: STORED_JSON });
+  const store = await openStore({ db: config.db, json: STORED_JSON, busyTimeoutMs: config.dbBusyTimeoutMs });
   // The demo seeder (the generator, with faker) and the certificate maker (selfsigned) are loaded only when used:
   // together about 60 MB of resident memory that a plain `serve` never needs.
   let tls: TlsMaterial | undefined;

@@ -1,6 +1,7 @@
 // The one error handler: every failure leaves as a Graph error envelope with the catalog's status and code.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphError, type ErrorDetail, type ErrorKey } from '../errors.js';
+import { StoreBusyError } from '../store/index.js';
 
 export function graphDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
@@ -53,6 +54,10 @@ function fromFastify(err: FastifyError): GraphError | undefined {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof GraphError) return sendGraphError(request, reply, err);
+    if (err instanceof StoreBusyError) {
+      request.log.warn({ err }, 'database busy');
+      return sendGraphError(request, reply, new GraphError('storeBusy', { headers: { 'retry-after': '1' } }));
+    }
     const mapped = fromFastify(err);
     if (mapped) return sendGraphError(request, reply, mapped);
     request.log.error({ err }, 'unhandled error');

@@ -6,7 +6,7 @@ import { bearerAuthenticator, type Authenticator } from './authenticate.js';
 import { ClientAuthenticator } from './client-auth.js';
 import { KeyEncryptionKey } from './kek.js';
 import { KeyRing } from './keys.js';
-import { FailureLimiter } from './rate-limit.js';
+import { TokenLimiter } from './lockout.js';
 import { Registry } from './registry.js';
 import { TokenIssuer } from './tokens.js';
 import { TokenVerifier } from './verify.js';
@@ -16,7 +16,7 @@ export interface Identity {
   issuer: TokenIssuer;
   verifier: TokenVerifier;
   clients: ClientAuthenticator;
-  limiter: FailureLimiter;
+  limiter: TokenLimiter;
   registry: Registry;
   authenticator: Authenticator;
 }
@@ -36,11 +36,10 @@ export async function buildIdentity(config: Config, store: Store, clock: Clock):
     issuer: new TokenIssuer({ keys, clock, lifetimeSeconds: config.tokenLifetimeSeconds }),
     verifier,
     clients: new ClientAuthenticator({ store: store.identity, clock }),
-    limiter: new FailureLimiter({
+    limiter: new TokenLimiter({
       windowMs: config.tokenFailureWindowSeconds * 1000,
       perClient: config.tokenFailuresPerClient,
       perAddress: config.tokenFailuresPerAddress,
-      now: () => clock.now(),
     }),
     registry: new Registry(store, clock),
     authenticator: bearerAuthenticator(verifier),

@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import { credentialsOf, type ClientAuthenticator } from './client-auth.js';
 import type { KeyRing } from './keys.js';
 import { OAUTH_ERRORS, OAuthError, oauthErrorBody } from './oauth-errors.js';
-import type { FailureLimiter } from './rate-limit.js';
+import type { TokenLimiter } from './lockout.js';
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from './roles.js';
 import type { TokenIssuer } from './tokens.js';
 
@@ -16,7 +16,7 @@ export interface IdentityRoutesOptions {
   keys: KeyRing;
   issuer: TokenIssuer;
   clients: ClientAuthenticator;
-  limiter: FailureLimiter;
+  limiter: TokenLimiter;
   publicUrl?: string;
 }
 
@@ -40,6 +40,30 @@ function sendOAuthError(reply: FastifyReply, request: FastifyRequest, err: OAuth
     .send(
       oauthErrorBody(err.spec, typeof correlation === 'string' ? correlation.slice(0, 64) : undefined, now),
     );
+}
+
+/** The identity platform's own paths, by method: `/{tenant}/oauth2/v2.0/token` and discovery. */
+const IDENTITY_PATHS: Record<string, RegExp> = {
+  POST: /^\/([^/?#]+)\/oauth2\/v2\.0\/token\/?(?:[?#]|$)/i,
+  GET: /^\/([^/?#]+)\/v2\.0\/\.well-known\/openid-configuration\/?(?:[?#]|$)/i,
+};
+
+/**
+ * For the router's own errors: an identity platform path it refused (its tenant segment is longer than the router
+ * takes) answers as the identity platform does for an unknown tenant, not with a Graph error.
+ */
+export function identityNotFound(clock: Clock) {
+  return (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
+    const m = IDENTITY_PATHS[request.method]?.exec(request.url);
+    if (!m) return undefined;
+    let segment = m[1]!;
+    try {
+      segment = decodeURIComponent(segment);
+    } catch {
+      // shown as sent
+    }
+    return sendOAuthError(reply, request, new OAuthError(OAUTH_ERRORS.tenantNotFound(segment)), clock.now());
+  };
 }
 
 export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOptions): void {

@@ -1,5 +1,6 @@
 // What every management command shares: the streams, the --db/--json options, opening the store, printing, exit
 // codes.
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { Registry, RegistryError } from '../auth/registry.js';
 import { systemClock } from '../clock.js';
@@ -12,9 +13,11 @@ export interface CliIo {
   stdout: NodeJS.WritableStream;
   /** `isTTY` picks a progress bar over plain progress lines. */
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream;
+  stdin: Readable;
   exitCode: number;
 }
+
+const CLI_BUSY_TIMEOUT_MS = 120_000;
 
 export interface CommonOptions {
   db?: string;
@@ -41,7 +44,14 @@ export async function withStore(
 ): Promise<void> {
   const config = loadConfig({ db: opts.db, logLevel: 'silent' });
   // One-shot commands (generate, import, export) are bulk writers and readers: a larger page cache for the indexes.
-  const store = await openStore({ db: config.db, json: STORED_JSON, cacheMb: 64 });
+  // They also wait longer for a running server's writes than the server waits for theirs: a bulk command that
+  // gives up after a few seconds would throw away its work, a server request has a client waiting.
+  const store = await openStore({
+    db: config.db,
+    json: STORED_JSON,
+    cacheMb: 64,
+    busyTimeoutMs: Math.max(config.dbBusyTimeoutMs, CLI_BUSY_TIMEOUT_MS),
+  });
   try {
     await run({ config, store, registry: new Registry(store, systemClock) });
   } catch (err) {

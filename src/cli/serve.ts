@@ -16,6 +16,7 @@ interface ServeOpts {
   tlsKey?: string;
   trustedIssuer: string[];
   webhookAllowHttp?: boolean;
+  outboundAllow: string[];
   throttling?: string;
   rateLimitHeaders?: boolean;
   faults?: string;
@@ -41,6 +42,12 @@ export function serveCommand(program: Command): void {
     .option(
       '--webhook-allow-http',
       'dev: accept http:// notification URLs on loopback hosts (env CALLRECORDS_WEBHOOK_ALLOW_HTTP=1)',
+    )
+    .option(
+      '--outbound-allow <cidr>',
+      'allow webhooks to this private address or range, e.g. 10.1.0.0/16 (repeatable; env CALLRECORDS_OUTBOUND_ALLOW, comma-separated)',
+      collect,
+      [],
     )
     .option(
       '--throttling <off|graph|file>',
@@ -84,6 +91,7 @@ export function serveCommand(program: Command): void {
         tlsCert: o.tlsCert,
         tlsKey: o.tlsKey,
         ...(o.webhookAllowHttp ? { webhookAllowHttp: true } : {}),
+        ...(o.outboundAllow.length ? { outboundAllow: o.outboundAllow } : {}),
         throttling: o.throttling,
         ...(o.rateLimitHeaders ? { rateLimitHeaders: true } : {}),
         ...(o.faults ? { faults: readFaults(o.faults) } : {}),

@@ -1,6 +1,5 @@
 // export and import: NDJSON, one call record a line (sessions, segments and participants inline).
 import { createReadStream, createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { LOG_ROW_TYPES, type LogRowKind } from '../graph/ingest/normalize.js';
@@ -89,14 +88,15 @@ export function transferCommands(program: Command, io: CliIo): void {
     .requiredOption('--tenant <tenantId>', 'tenant id')
     .argument('<file>', "NDJSON file, or '-' for stdin")
     .action((file: string, o: CommonOptions & { tenant: string }) =>
-      withStore(io, o, async ({ store }) => {
+      withStore(io, o, async ({ store, config }) => {
         const tenantId = o.tenant.toLowerCase();
         if (!(await store.getTenant(tenantId))) {
           await store.createTenant({ id: tenantId, displayName: 'Imported', createdMs: Date.now() });
         }
         const input = file === '-' ? io.stdin : createReadStream(file);
         const bar = progress('lines', undefined, io.stderr);
-        const s = await importLines(store, tenantId, createInterface({ input, crlfDelay: Infinity }), {
+        const s = await importLines(store, tenantId, input, {
+          maxLineBytes: config.importMaxLineBytes,
           onProgress: (n) => bar.update(n),
         });
         bar.finish();

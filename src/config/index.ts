@@ -3,6 +3,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from '../net/outbound-policy.js';
+
+function isCidr(s: string): boolean {
+  try {
+    parseCidr(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const DEMO_TENANT_ID = 'dc368399-474c-4d40-900c-6265431fd81f';
 
@@ -28,7 +38,10 @@ const configSchema = z.object({
   trustedIssuers: z.array(z.object({ issuer: z.string().min(1), jwksUri: z.url() })).default([]),
   /** Base64 key-encryption key for signing keys at rest; by default a 0600 file beside the database. */
   kek: z.string().optional(),
-  /** Failed token requests allowed per client and per address in the window before a 429. */
+  /**
+   * Failed token requests allowed in the window before a 429: per client from one source address, and per address
+   * over all clients (real time).
+   */
   tokenFailureWindowSeconds: z.coerce.number().int().min(1).default(60),
   tokenFailuresPerClient: z.coerce.number().int().min(1).default(20),
   tokenFailuresPerAddress: z.coerce.number().int().min(1).default(60),
@@ -63,11 +76,77 @@ const configSchema = z.object({
   throttling: z.string().min(1).optional(),
   /** Send `RateLimit-Limit`/`-Remaining`/`-Reset` on throttled routes. */
   rateLimitHeaders: z.boolean().default(false),
+  /**
+   * Addresses or CIDR ranges webhooks may be sent to although they are private or otherwise special (receivers on
+   * the operator's own network). Loopback needs demo mode or `webhookAllowHttp` instead.
+   */
+  outboundAllow: z
+    .array(z.string().refine((s) => isCidr(s), 'an IP address or CIDR range, e.g. 10.1.0.0/16'))
+    .default([]),
+  /** Live subscriptions one app may hold in one tenant (Graph's per-app-and-tenant limit is 100 for many resources). */
+  maxSubscriptionsPerApp: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Failed admin-key attempts allowed per source address in the window before a 429. */
+  adminFailureWindowSeconds: z.coerce.number().int().min(1).default(60),
+  adminFailuresPerAddress: z.coerce.number().int().min(1).default(20),
+  /** Time to receive a whole request (headers and body), and its headers alone, in ms. */
+  requestTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  headersTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** A connection with no traffic either way for this long is closed (a client that stopped reading), in ms. */
+  idleTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** Idle time of a kept-alive connection between requests, in ms. */
+  keepAliveTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(72_000),
+  /** Largest request body (except streamed NDJSON imports, which are limited per line), in bytes. */
+  bodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(10 * 1024 * 1024),
+  /** Largest request line plus headers, in bytes (Node's default). */
+  maxHeaderBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(16 * 1024),
+  /** Pipelined requests of one connection worked on at once; the socket is not read while more wait. */
+  maxPipelinedRequests: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Unsent response bytes a connection may hold before its next request waits for the client to read. */
+  maxBufferedResponseBytes: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(1024 * 1024),
+  /** Longest NDJSON import line, in bytes (CLI and admin API); longer lines are skipped while streaming. */
+  importMaxLineBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(16 * 1024 * 1024),
+  /** How long a write waits for another writer (another process) to release the database, in ms. */
+  dbBusyTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Fault injection rules (src/resilience/faults.ts validates them when the app is built). */
   faults: z.array(z.unknown()).default([]),
   /** Seed of the fault rules' generators (a rule's own `seed` wins). */
   faultSeed: z.coerce.number().int().default(1),
 });
+
+/** Limits set from the environment as plain numbers. */
+const NUMERIC_ENV = [
+  ['CALLRECORDS_MAX_SUBSCRIPTIONS_PER_APP', 'maxSubscriptionsPerApp'],
+  ['CALLRECORDS_REQUEST_TIMEOUT_MS', 'requestTimeoutMs'],
+  ['CALLRECORDS_HEADERS_TIMEOUT_MS', 'headersTimeoutMs'],
+  ['CALLRECORDS_KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs'],
+  ['CALLRECORDS_IDLE_TIMEOUT_MS', 'idleTimeoutMs'],
+  ['CALLRECORDS_BODY_LIMIT_BYTES', 'bodyLimitBytes'],
+  ['CALLRECORDS_MAX_HEADER_BYTES', 'maxHeaderBytes'],
+  ['CALLRECORDS_MAX_PIPELINED_REQUESTS', 'maxPipelinedRequests'],
+  ['CALLRECORDS_MAX_BUFFERED_RESPONSE_BYTES', 'maxBufferedResponseBytes'],
+  ['CALLRECORDS_IMPORT_MAX_LINE_BYTES', 'importMaxLineBytes'],
+  ['CALLRECORDS_DB_BUSY_TIMEOUT_MS', 'dbBusyTimeoutMs'],
+  ['CALLRECORDS_ADMIN_FAILURES_PER_ADDRESS', 'adminFailuresPerAddress'],
+] as const satisfies readonly (readonly [string, keyof ConfigInput])[];
 
 export const DEMO_ADMIN_KEY = 'callrecords-demo-admin-key';
 /** Arrival delay of simulated call records outside demo mode: "minutes", as on Graph. */
@@ -104,6 +183,11 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     );
   if (env.CALLRECORDS_FAULTS) fromEnv.faults = readFaults(env.CALLRECORDS_FAULTS);
   if (env.CALLRECORDS_FAULT_SEED) fromEnv.faultSeed = Number(env.CALLRECORDS_FAULT_SEED);
+  if (env.CALLRECORDS_OUTBOUND_ALLOW)
+    fromEnv.outboundAllow = env.CALLRECORDS_OUTBOUND_ALLOW.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  for (const [name, key] of NUMERIC_ENV) if (env[name]) fromEnv[key] = Number(env[name]);
   if (env.CALLRECORDS_TRUSTED_ISSUERS) {
     try {
       fromEnv.trustedIssuers = JSON.parse(env.CALLRECORDS_TRUSTED_ISSUERS) as ConfigInput['trustedIssuers'];
@@ -121,6 +205,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     throw new Error('invalid configuration: --tls-cert and --tls-key go together');
   }
   const config = parsed.data;
+  if (config.headersTimeoutMs > config.requestTimeoutMs) config.headersTimeoutMs = config.requestTimeoutMs;
   if (config.demo && config.adminKey === undefined) config.adminKey = DEMO_ADMIN_KEY;
   config.recordDelaySeconds ??= config.demo ? 0 : DEFAULT_RECORD_DELAY_SECONDS;
   config.notificationDelaySeconds ??= config.demo ? 0 : DEFAULT_NOTIFICATION_DELAY_SECONDS;

@@ -9,7 +9,9 @@ import {
   normalizeLogRow,
   type LogRowKind,
 } from '../graph/ingest/normalize.js';
+import type { Readable } from 'node:stream';
 import type { Store } from '../store/index.js';
+import { LINE_TOO_LONG, ndjsonLines } from './lines.js';
 
 export interface ImportSummary {
   lines: number;
@@ -21,15 +23,16 @@ export interface ImportSummary {
   errors: { line: number; message: string }[];
 }
 
-const MAX_LINE = 16 * 1024 * 1024;
+/** The default longest line, in bytes (`importMaxLineBytes`). */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 type LogBatch = Record<LogRowKind, Record<string, unknown>[]>;
 const emptyLogs = (): LogBatch => ({ pstnCalls: [], directRoutingCalls: [], sms: [], blockedUsers: [] });
 
 export async function importLines(
   store: Store,
   tenantId: string,
-  lines: AsyncIterable<string>,
-  o: { batch?: number; onProgress?: (lines: number) => void } = {},
+  input: Readable,
+  o: { batch?: number; maxLineBytes?: number; onProgress?: (lines: number) => void } = {},
 ): Promise<ImportSummary> {
   const size = o.batch ?? 200;
   const s: ImportSummary = {
@@ -58,13 +61,14 @@ export async function importLines(
     s.rejected += 1;
     if (s.errors.length < 1000) s.errors.push({ line, message });
   };
-  for await (const text of lines) {
+  const maxLineBytes = o.maxLineBytes ?? MAX_LINE_BYTES;
+  for await (const text of ndjsonLines(input, maxLineBytes)) {
     s.lines += 1;
-    if (text.trim() === '') continue;
-    if (text.length > MAX_LINE) {
-      reject(s.lines, 'line too long');
+    if (text === LINE_TOO_LONG) {
+      reject(s.lines, `line too long (over ${maxLineBytes} bytes)`);
       continue;
     }
+    if (text.trim() === '') continue;
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -5,6 +5,7 @@
 // whenever kicked (records written, clock moved, a delivery finished); they never overlap. See README.md.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { QueueItem, RetryPlan, Store } from '../store/index.js';
 import { retryDelayMs } from './backoff.js';
 import { post } from './http.js';
@@ -34,6 +35,8 @@ export interface NotifierOptions {
   /** Virtual ms a notification is retried before it is dropped and `missed` is sent. */
   maxRetryMs: number;
   concurrency: number;
+  /** Where deliveries may go (checked at every connection). */
+  outbound: OutboundPolicy;
   /** Real ms between passes when nothing kicks (default 1000). */
   pollMs?: number;
   /** Notifications per POST (default 100). */
@@ -191,6 +194,7 @@ export class Notifier {
         body,
         contentType: 'application/json; charset=utf-8',
         timeoutMs: this.#o.deliveryTimeoutMs,
+        policy: this.#o.outbound,
         signal: this.#abort.signal,
       });
     // A dropped delivery is lost on the way: never sent, never retried (what a receiver must survive).
@@ -239,7 +243,10 @@ export class Notifier {
       this.#o.log.info({ ...fields, ingestLatencyMs: ingestMs }, 'webhook delivered');
       return;
     }
-    const error = res.error ?? `HTTP ${res.status}`;
+    const refusal = 'refusal' in res ? res.refusal : undefined;
+    const error = refusal
+      ? `refused by the outbound policy: ${refusal}`
+      : (res.error ?? `HTTP ${res.status}`);
     const { retry, drop } = this.#plan(batch, now);
     const missed = !lifecycle && drop.length > 0 && sub.lifecycleUrl !== null && sub.removedMs === null;
     await store.notifications.fail(tenantId, subscriptionId, {

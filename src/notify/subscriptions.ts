@@ -7,8 +7,9 @@ import { RECORD_ROLES } from '../auth/roles.js';
 import type { Clock } from '../clock.js';
 import { GraphError } from '../errors.js';
 import type { GraphVersion } from '../graph/model/index.js';
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Store, SubscriptionRecord } from '../store/index.js';
-import { parseCreateBody, parseUpdateBody } from './body.js';
+import { parseCreateBody, parseUpdateBody, type CreateInput } from './body.js';
 import type { NotifyLogger } from './dispatcher.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { parseCallRecordsResource } from './resource.js';
@@ -26,6 +27,10 @@ export interface SubscriptionServiceOptions {
   /** http:// on loopback hosts (demo mode or the dev flag). */
   allowHttpLoopback: boolean;
   validationTimeoutMs: number;
+  /** Where validation requests may go. */
+  outbound: OutboundPolicy;
+  /** Live subscriptions an app may hold in a tenant (Graph limits them per app too). */
+  maxPerApp: number;
   /** Called after a change that may have queued lifecycle notifications (to wake the dispatcher). */
   onChange?: () => void;
 }
@@ -37,8 +42,16 @@ const notSupported = (reason: string) =>
     message: `Operation: Create; Exception: [Status Code: BadRequest; Reason: ${reason}]`,
   });
 
+const limitReached = () =>
+  new GraphError('subscriptionForbidden', {
+    message:
+      'Operation: Create; Exception: [Status Code: Forbidden; Reason: Maximum number of subscriptions has been reached]',
+  });
+
 export class SubscriptionService {
   readonly #o: SubscriptionServiceOptions;
+  /** Creations in progress per tenant and app (their handshakes take time): they count against the limit. */
+  readonly #creating = new Map<string, number>();
 
   constructor(o: SubscriptionServiceOptions) {
     this.#o = o;
@@ -78,7 +91,28 @@ export class SubscriptionService {
       checkNotificationUrl(input.lifecycleNotificationUrl, urlPolicy);
     const id = randomUUID();
     const tenantId = p.tenantId;
-    await this.#validate(tenantId, id, [input.notificationUrl, input.lifecycleNotificationUrl]);
+    const slot = `${tenantId}/${p.appId}`;
+    const live = (await this.list(p)).length + (this.#creating.get(slot) ?? 0);
+    if (live >= this.#o.maxPerApp) throw limitReached();
+    this.#creating.set(slot, (this.#creating.get(slot) ?? 0) + 1);
+    try {
+      await this.#validate(tenantId, id, [input.notificationUrl, input.lifecycleNotificationUrl]);
+      return await this.#insert(p, id, input, resource.participantId, now);
+    } finally {
+      const left = (this.#creating.get(slot) ?? 1) - 1;
+      if (left > 0) this.#creating.set(slot, left);
+      else this.#creating.delete(slot);
+    }
+  }
+
+  async #insert(
+    p: Principal,
+    id: string,
+    input: CreateInput,
+    participantId: string | null,
+    now: number,
+  ): Promise<SubscriptionRecord> {
+    const tenantId = p.tenantId;
     const app = await this.#o.store.identity.getApp(tenantId, p.appId);
     const record: SubscriptionRecord = {
       tenantId,
@@ -86,7 +120,7 @@ export class SubscriptionService {
       appId: p.appId,
       creatorId: app?.objectId ?? null,
       resource: input.resource,
-      participantId: resource.participantId,
+      participantId,
       changeType: input.changeType,
       clientState: input.clientState,
       notificationUrl: input.notificationUrl,
@@ -143,7 +177,11 @@ export class SubscriptionService {
       ...(input.notificationUrl === undefined ? {} : { notificationUrl: input.notificationUrl }),
     };
     await this.#o.store.subscriptions.update(p.tenantId, id, patch);
-    this.#o.log.info({ subscriptionId: id, tenantId: p.tenantId, ...input }, 'subscription updated');
+    const logged = {
+      ...input,
+      ...(input.notificationUrl === undefined ? {} : { notificationUrl: redactUrl(input.notificationUrl) }),
+    };
+    this.#o.log.info({ subscriptionId: id, tenantId: p.tenantId, ...logged }, 'subscription updated');
     return { ...sub, ...patch };
   }
 
@@ -191,10 +229,14 @@ export class SubscriptionService {
   /** The handshake with each URL, in parallel; every attempt is logged; the first failure is the answer. */
   async #validate(tenantId: string, subscriptionId: string, urls: (string | null)[]): Promise<void> {
     const targets = urls.filter((u): u is string => u !== null);
-    const results = await Promise.all(targets.map((u) => handshake(u, this.#o.validationTimeoutMs)));
+    const results = await Promise.all(
+      targets.map((u) => handshake(u, this.#o.validationTimeoutMs, this.#o.outbound)),
+    );
     for (const [i, r] of results.entries()) {
       const url = redactUrl(targets[i]!);
-      const detail = r.outcome.error ?? (r.outcome.status === 200 ? null : `HTTP ${r.outcome.status}`);
+      const detail = r.outcome.refusal
+        ? `refused by the outbound policy: ${r.outcome.refusal}`
+        : (r.outcome.error ?? (r.outcome.status === 200 ? null : `HTTP ${r.outcome.status}`));
       this.#o.metrics.validations += 1;
       if (r.error) this.#o.metrics.validationFailures += 1;
       await this.#o.store.subscriptions.logAttempt({
@@ -214,7 +256,10 @@ export class SubscriptionService {
         realMs: Date.now(),
       });
       if (r.error)
-        this.#o.log.warn({ subscriptionId, url, status: r.outcome.status }, 'subscription validation failed');
+        this.#o.log.warn(
+          { subscriptionId, url, status: r.outcome.status, error: detail },
+          'subscription validation failed',
+        );
     }
     const failed = results.find((r) => r.error);
     if (failed?.error) throw failed.error;

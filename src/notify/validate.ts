@@ -2,6 +2,7 @@
 // a POST to `notificationUrl?validationToken=…` that must be answered 200, text/plain, with the decoded token.
 import { randomUUID } from 'node:crypto';
 import { GraphError } from '../errors.js';
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 import { post, type HttpOutcome } from './http.js';
 
 /** Graph's tokens read like this one, spaces and colons included, so receivers must decode the query properly. */
@@ -21,12 +22,17 @@ export interface Handshake {
   error?: GraphError;
 }
 
-export async function handshake(url: string, timeoutMs: number): Promise<Handshake> {
+/**
+ * A URL the outbound policy refuses gets the same answer as one that did not answer 200, and as fast as the policy
+ * decides: the subscriber learns nothing about what lies behind an internal address, because nothing is sent there.
+ */
+export async function handshake(url: string, timeoutMs: number, policy: OutboundPolicy): Promise<Handshake> {
   const token = newValidationToken();
   const outcome = await post(validationUrl(url, token), {
     body: '',
     contentType: 'text/plain; charset=utf-8',
     timeoutMs,
+    policy,
     readBody: true,
   });
   if (outcome.timedOut) return { outcome, error: new GraphError('webhookValidationTimeout') };

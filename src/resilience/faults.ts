@@ -4,6 +4,7 @@
 // src/api/graph/resilience.ts and src/api/admin/faults.ts.
 import { z } from 'zod';
 import { hashSeed, Rng } from '../generate/prng.js';
+import { MAX_GLOB_LENGTH, RouteGlob } from './glob.js';
 
 export const FAULT_STATUSES = [429, 500, 502, 503, 504, 507] as const;
 export type FaultStatus = (typeof FAULT_STATUSES)[number];
@@ -22,7 +23,7 @@ export const faultRuleSchema = z
     /** `request`: Graph requests; `delivery`: outgoing webhook deliveries (change and lifecycle notifications). */
     on: z.enum(['request', 'delivery']).default('request'),
     /** Glob on the URL path (`*` within a segment, `**` across segments), case-insensitive. */
-    route: z.string().min(1).optional(),
+    route: z.string().min(1).max(MAX_GLOB_LENGTH).optional(),
     /** A resource kind (`records`, `record`, `sessions`, `function`, `subscriptions`…) or a log function's name. */
     resource: z.string().min(1).optional(),
     method: z.string().min(1).optional(),
@@ -102,17 +103,7 @@ interface Active {
   rng: Rng;
   matched: number;
   injected: number;
-  glob: RegExp | undefined;
-}
-
-export function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .split(/(\*\*|\*)/)
-    .map((part) =>
-      part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${body}$`, 'i');
+  glob: RouteGlob | undefined;
 }
 
 const eq = (want: string | undefined, got: string) =>
@@ -144,7 +135,7 @@ export class FaultInjector {
         rng: new Rng(hashSeed(r.seed ?? this.seed)),
         matched: 0,
         injected: 0,
-        glob: r.route ? globToRegExp(r.route) : undefined,
+        glob: r.route ? new RouteGlob(r.route) : undefined,
       };
     });
     this.#active.push(...added);

@@ -10,6 +10,7 @@ export type * from './pending-store.js';
 export type * from './notifications/subscriptions.js';
 export type * from './notifications/queue.js';
 export type { LogKind, LogRows } from './log-rows.js';
+export { StoreBusyError } from './errors.js';
 
 /** Opens the embedded store (SQLite) and applies migrations; `json` is graph/shape/stored.ts's STORED_JSON. */
 export async function openStore(options: { db: string; json: StoredJson } & SqliteOptions): Promise<Store> {

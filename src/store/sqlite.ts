@@ -2,7 +2,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
+import { StoreBusyError } from './errors.js';
 import type { Database } from './schema.js';
 
 export interface SqliteHandle {
@@ -33,11 +42,65 @@ function withStatementCache(raw: BetterSqlite3.Database): BetterSqlite3.Database
   });
 }
 
+/** SQLITE_BUSY and its extended codes: the busy timeout passed and another connection still holds the lock. */
+const isBusy = (err: unknown) => {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+};
+
+/**
+ * Write transactions take the write lock when they begin (BEGIN IMMEDIATE), where the busy timeout applies: a
+ * deferred transaction that reads first and then writes fails at once with SQLITE_BUSY when another process wrote
+ * in between, whatever the timeout. A lock still held after the timeout surfaces as StoreBusyError.
+ */
+class WriteLockingDriver extends SqliteDriver {
+  /** SQLite has one connection: it is wrapped once. */
+  readonly #wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    let wrapped = this.#wrapped.get(connection);
+    if (!wrapped) {
+      wrapped = {
+        executeQuery: async (query) => {
+          try {
+            return await connection.executeQuery(query);
+          } catch (err) {
+            throw isBusy(err) ? new StoreBusyError(err) : err;
+          }
+        },
+        streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+      };
+      this.#wrapped.set(connection, wrapped);
+    }
+    return wrapped;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class WriteLockingDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new WriteLockingDriver(this.#config);
+  }
+}
+
 export interface SqliteOptions {
   /** SQLite's own page cache, MiB (default 16: a larger cache does not make the server's reads faster). */
   cacheMb?: number;
   /** For ':memory:': start from this serialized database instead of an empty one (tests copy a seeded template). */
   image?: Buffer;
+  /** How long a statement waits for another writer's lock, ms (default 5000). */
+  busyTimeoutMs?: number;
 }
 
 export function openSqlite(file: string, options: SqliteOptions = {}): SqliteHandle {
@@ -46,12 +109,14 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqliteHan
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
+  raw.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
   raw.pragma(`cache_size = -${Math.round((options.cacheMb ?? 16) * 1024)}`);
   // No memory-mapped reads: mapped pages count in the process's resident memory up to the map's size, and reads
   // are as fast without them. The operating system's file cache still holds the hot pages.
   raw.pragma('mmap_size = 0');
   raw.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  const db = new Kysely<Database>({
+    dialect: new WriteLockingDialect({ database: withStatementCache(raw) }),
+  });
   return { db, raw };
 }

@@ -6,6 +6,7 @@ import { VirtualClock } from '../../src/clock.js';
 import { loadConfig, type ConfigInput } from '../../src/config/index.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
+import type { Resolver } from '../../src/net/outbound-policy.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { demoImage } from './demo-template.js';
@@ -34,6 +35,8 @@ export interface TestServerOptions {
   tlsDir?: string;
   /** Receives every log line (set a logLevel in `config` to see them). */
   logStream?: { write(line: string): void };
+  /** Resolves the names of the server's outbound requests (webhooks), instead of the system resolver. */
+  resolver?: Resolver;
 }
 
 export const TEST_NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -50,7 +53,12 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   // A seeded demo tenant is a copy of a template built once for all test files (see demo-template.ts).
   const image =
     users > 0 ? await demoImage({ seed: config.demoSeed, users, days: o.demoDays ?? 30, now }) : undefined;
-  const store = await openStore({ db: config.db, json: STORED_JSON, ...(image ? { image } : {}) });
+  const store = await openStore({
+    db: config.db,
+    json: STORED_JSON,
+    busyTimeoutMs: config.dbBusyTimeoutMs,
+    ...(image ? { image } : {}),
+  });
   // Tests run on a frozen virtual clock: time moves only when a test moves it.
   const clock = new VirtualClock();
   clock.freeze();
@@ -64,6 +72,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     clock,
     ...(tls ? { tls } : {}),
     ...(o.logStream ? { logStream: o.logStream } : {}),
+    ...(o.resolver ? { resolver: o.resolver } : {}),
   });
   await ensureDemoApps(store, app.identity.registry);
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });

@@ -83,8 +83,12 @@ export async function startReceiver(): Promise<Receiver> {
   return receiver;
 }
 
-export async function startNotifyServer(config: ConfigInput = {}): Promise<TestServer> {
+export async function startNotifyServer(
+  config: ConfigInput = {},
+  onLogLine?: (line: string) => void,
+): Promise<TestServer> {
   return startTestServer({
+    ...(onLogLine ? { logStream: { write: onLogLine } } : {}),
     config: {
       adminKey: ADMIN_KEY,
       notificationDelaySeconds: 0,

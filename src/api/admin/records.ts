@@ -1,6 +1,5 @@
 // Admin routes for tenants and call records: push one record, import NDJSON, delete, purge.
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -98,7 +97,7 @@ export function registerRecordRoutes(app: FastifyInstance, o: AdminOptions): voi
     if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function') {
       throw new GraphError('unsupportedMediaType', { message: 'Send the records as application/x-ndjson.' });
     }
-    const summary = await importLines(store, tenantId, createInterface({ input: body, crlfDelay: Infinity }));
+    const summary = await importLines(store, tenantId, body, { maxLineBytes: o.importMaxLineBytes });
     if (summary.created + summary.updated > 0) o.onRecordsWritten?.();
     return summary;
   });
