@@ -67,6 +67,48 @@ export const ERROR_CATALOG = {
     message: 'The call records API is read-only; this method is not allowed on this resource.',
     when: 'POST, PUT, PATCH or DELETE on a call records path.',
   },
+  batchInvalid: {
+    status: 400,
+    code: 'BadRequest',
+    message: 'Invalid batch payload format.',
+    when: 'A `$batch` body that is not JSON, has no `requests` array or no requests, or a request without a string `id`, a known `method` or a relative `url`.',
+  },
+  batchTooManyRequests: {
+    status: 400,
+    code: 'BadRequest',
+    message: 'Number of requests inside batch exceeds the limit.',
+    when: 'A `$batch` with more than 20 requests.',
+  },
+  batchDuplicateId: {
+    status: 400,
+    code: 'BadRequest',
+    message: 'Request Id has to be unique in a batch.',
+    when: 'Two requests of a `$batch` with the same `id` (compared without case).',
+  },
+  batchInvalidDependency: {
+    status: 400,
+    code: 'BadRequest',
+    message: 'Invalid dependency for request Id.',
+    when: 'A `dependsOn` naming an id that is not an earlier request of the `$batch` (unknown, itself, later: so no cycle).',
+  },
+  batchWriteWithoutBody: {
+    status: 400,
+    code: 'BadRequest',
+    message: 'Write request does not contain Content-Type header or body.',
+    when: 'A POST, PUT or PATCH in a `$batch` without `body` or `Content-Type`, or any request with a body and no `Content-Type`.',
+  },
+  batchNested: {
+    status: 400,
+    code: 'BadRequest',
+    message: 'A batch request cannot contain another batch request.',
+    when: 'A request inside a `$batch` whose `url` is `$batch` (an entry of the outer batch).',
+  },
+  failedDependency: {
+    status: 424,
+    code: 'FailedDependency',
+    message: 'The request was not run because a request it depends on failed.',
+    when: 'A request of a `$batch` whose `dependsOn` names a request that failed (or was not run): an entry of the batch.',
+  },
   invalidAuthenticationToken: {
     status: 401,
     code: 'InvalidAuthenticationToken',

@@ -1,6 +1,8 @@
 // request-id and client-request-id, as Graph sends them: the client's id is echoed, or equals request-id.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { batchParentOf } from './graph/batch-context.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,8 +13,9 @@ declare module 'fastify' {
 /** Client ids are echoed into headers and logs, so only a bounded, header-safe form is accepted. */
 const SAFE_ID = /^[\w.:-]{1,128}$/;
 
-export function genRequestId(): string {
-  return randomUUID();
+/** A new id; an inner request of a JSON batch takes the batch's, as Graph's inner errors show. */
+export function genRequestId(raw?: IncomingMessage): string {
+  return (raw && batchParentOf(raw)?.requestId) ?? randomUUID();
 }
 
 export function registerRequestIds(app: FastifyInstance): void {

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/verify.js';
 import { GraphError, type ErrorKey } from '../../errors.js';
 import type { FaultStatus, InjectedFault, Resilience } from '../../resilience/index.js';
+import { batchParentOf } from './batch-context.js';
 import type { RequestTarget } from './target.js';
 
 export const FAULT_HEADER = 'x-callrecords-fault';
@@ -37,7 +38,10 @@ async function inject(
   if (fault.latencyMs) await sleep(fault.latencyMs);
   if (fault.drop) {
     void reply.hijack();
-    request.raw.socket.destroy();
+    // Inside a JSON batch the connection to drop is the batch's.
+    const parent = batchParentOf(request.raw);
+    if (parent) parent.drop();
+    else request.raw.socket.destroy();
     return 'dropped';
   }
   void reply.header(FAULT_HEADER, fault.label);

@@ -15,6 +15,8 @@ import * as records from './records.js';
 import { handleSubscriptions } from './subscriptions.js';
 import type { SubscriptionService } from '../../notify/subscriptions.js';
 import type { Resilience } from '../../resilience/index.js';
+import { batchParentOf } from './batch-context.js';
+import { registerBatchRoutes } from './batch.js';
 import { beforeGraphRequest } from './resilience.js';
 import { requestTarget } from './target.js';
 
@@ -101,6 +103,11 @@ function send(reply: FastifyReply, result: GraphResult): FastifyReply {
 }
 
 export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOptions): void {
+  registerBatchRoutes(app, {
+    auth: options.auth,
+    isReady: options.isReady,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
   for (const version of ['v1.0', 'beta'] as const) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
@@ -117,7 +124,10 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
         if (step === 'dropped') return reply;
       }
       const query = queryPairs(request.url);
-      const origin = options.publicUrl?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
+      const origin =
+        options.publicUrl?.replace(/\/$/, '') ??
+        batchParentOf(request.raw)?.origin ??
+        `${request.protocol}://${request.host}`;
       if (routed.kind === 'invalid') throw routed.error;
       if (routed.kind === 'subscriptions' && options.subscriptions) {
         const serviceRoot = `${origin}/${version}`;

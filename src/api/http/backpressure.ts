@@ -4,6 +4,7 @@
 // unsent bytes under `maxBufferedBytes`). While requests wait, the socket is paused, so no more are read from it.
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { batchParentOf } from '../graph/batch-context.js';
 
 export interface BackpressureOptions {
   maxInFlight: number;
@@ -52,7 +53,8 @@ export function registerBackpressure(app: FastifyInstance, o: BackpressureOption
 
   app.addHook('onRequest', (request, reply, done) => {
     const socket = request.raw.socket as Socket | null;
-    if (!socket) return done();
+    // A batch's inner requests have no connection of their own: they run inside the batch's slot.
+    if (!socket || batchParentOf(request.raw)) return done();
     const c = connectionOf(socket);
     const start = () => {
       c.active += 1;
