@@ -354,6 +354,9 @@ describe("Graph's 400 for a malformed batch", () => {
       invalid,
     );
     await expect400({ requests: [{ ...one, headers: ['a'] }] }, invalid);
+    await expect400({ requests: [{ ...one, headers: { 'bad name': 'x' } }] }, invalid);
+    await expect400({ requests: [{ ...one, headers: { prefer: 'a\r\nx-injected: 1' } }] }, invalid);
+    await expect400({ requests: [{ ...one, headers: { prefer: { nested: true } } }] }, invalid);
     await expect400({ requests: [{ ...one, dependsOn: '1' }] }, invalid);
   });
 

@@ -83,6 +83,10 @@ interface Entry {
   json: string;
 }
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~\w-]+$/;
+// eslint-disable-next-line no-control-regex
+const HEADER_VALUE = /^[^\x00-\x08\x0a-\x1f\x7f]*$/;
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -126,6 +130,8 @@ export function parseBatch(version: GraphVersion, body: unknown): InnerRequest[]
       if (!isObject(rawHeaders)) throw invalid();
       for (const [k, v] of Object.entries(rawHeaders)) {
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw invalid();
+        // What Node's HTTP parser would refuse on the wire is refused here too.
+        if (!HEADER_NAME.test(k) || !HEADER_VALUE.test(String(v))) throw invalid();
         headers[k.toLowerCase()] = String(v);
       }
     }
