@@ -12,6 +12,7 @@ import { responseBytes } from '../../graph/shape/envelope.js';
 import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
 import * as functions from './functions.js';
+import { registerMetadataRoutes } from './metadata.js';
 import type { GraphContext, GraphDeps, GraphResult } from './context.js';
 import * as records from './records.js';
 import { handleSubscriptions } from './subscriptions.js';
@@ -126,6 +127,7 @@ function send(reply: FastifyReply, result: GraphResult, out: Output): FastifyRep
 }
 
 export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOptions): void {
+  registerMetadataRoutes(app);
   for (const version of ['v1.0', 'beta'] as const) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
