@@ -115,6 +115,23 @@ describe('requests Fastify itself refuses', () => {
     }
   });
 
+  test('a malformed percent-encoding in the path: 400 with Graph message, not the router text', async () => {
+    for (const path of [
+      '/v1.0/communications/callRecords/%E0%A4%A',
+      '/beta/%E0%A4%A',
+      '/elsewhere/%E0%A4%A',
+    ]) {
+      const r = await call(server, path);
+      assertGraphError(
+        'v1.0',
+        r,
+        { status: 400, code: 'BadRequest', message: 'The request URI is not valid.' },
+        path,
+      );
+      assert.doesNotMatch(r.text, /url component/);
+    }
+  });
+
   test('an empty JSON body where one is needed is the subscription payload error, not the framework text', async () => {
     const r = await call(server, '/v1.0/subscriptions', { method: 'POST', headers: json, body: '' });
     assertGraphError('v1.0', r, { status: 400, code: 'InvalidRequest' });
