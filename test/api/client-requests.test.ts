@@ -90,6 +90,25 @@ describe('subscriptions: the Teams SDK and the call-record-insights template', (
     assert.equal(r.status, 200, r.text);
   });
 
+  test('a create whose Accept allows no JSON is a 406 before anything is created', async () => {
+    const before = await call(server, '/v1.0/subscriptions');
+    const handshakes = receiver.requests.length;
+    const r = await call(server, '/v1.0/subscriptions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/xml' },
+      body: JSON.stringify({
+        changeType: 'created',
+        notificationUrl: `${receiver.url}/xml`,
+        resource: 'communications/callRecords',
+        expirationDateTime: inMinutes(server, 60),
+      }),
+    });
+    assertGraphError('v1.0', r, { status: 406, code: 'NotAcceptable' });
+    const after = await call(server, '/v1.0/subscriptions');
+    assert.equal((after.json?.value as Json[]).length, (before.json?.value as Json[]).length);
+    assert.equal(receiver.requests.length, handshakes, 'no validation request was sent');
+  });
+
   test('a read-only field with another value is still refused with the ExtensionError', async () => {
     const s = await subscribe(server, {
       notificationUrl: `${receiver.url}/changed`,

@@ -19,7 +19,7 @@ import { handleSubscriptions } from './subscriptions.js';
 import type { SubscriptionService } from '../../notify/subscriptions.js';
 import type { Resilience } from '../../resilience/index.js';
 import { beforeGraphRequest } from './resilience.js';
-import { requestTarget } from './target.js';
+import { requestTarget, type RequestTarget } from './target.js';
 
 const DIAGNOSTIC = JSON.stringify({
   ServerInfo: { DataCenter: 'Local', Slice: 'E', Ring: '5', ScaleUnit: '000', RoleInstance: 'callrecords' },
@@ -98,6 +98,13 @@ function takeFormat(query: [string, string][]): string | undefined {
   return value;
 }
 
+/** Whether the request's answer is a JSON body (not a `/$count`, nor the empty 204 of DELETE or reauthorize). */
+function answersJson(routed: RequestTarget, method: string): boolean {
+  if (routed.kind === 'resource') return !routed.target.kind.endsWith('Count');
+  if (routed.kind === 'subscriptions') return method !== 'DELETE' && routed.target.kind !== 'reauthorize';
+  return false;
+}
+
 /** Where a response body is written at the negotiated metadata level. */
 interface Output {
   negotiated: Negotiated;
@@ -117,8 +124,7 @@ function send(reply: FastifyReply, result: GraphResult, out: Output): FastifyRep
   if (result.contentType === 'text') {
     return reply.header('content-type', 'text/plain;charset=utf-8').send(responseBytes(result.body));
   }
-  const { level, json } = out.negotiated;
-  if (!json) throw new GraphError('notAcceptable');
+  const { level } = out.negotiated;
   // Bytes, not a string: Fastify takes their length as Content-Length instead of measuring a string, and the
   // socket writes them as they are instead of flattening and encoding the string on the way out.
   return reply
@@ -152,6 +158,8 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
         version,
         serviceRoot,
       };
+      // Refused before anything runs (nothing is created for a client that cannot read the answer).
+      if (!out.negotiated.json && answersJson(routed, request.method)) throw new GraphError('notAcceptable');
       if (routed.kind === 'subscriptions' && options.subscriptions) {
         const { method, body } = request;
         const service = options.subscriptions;
