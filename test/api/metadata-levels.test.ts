@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TEST_NOW, startTestServer, type TestServer } from '../helpers/server.js';
 import { assertValidResponse } from '../helpers/openapi.js';
+import { allProperties } from '../../src/graph/model/index.js';
 import { assertGraphError, call, findRecord, findTownHall, RECORDS, VERSIONS, type Json } from './helpers.js';
 
 let server: TestServer;
@@ -139,6 +140,14 @@ for (const version of VERSIONS) {
         assert.equal(minimal.status, 200, `${String(entity['@odata.id'])}: ${minimal.text.slice(0, 200)}`);
         assert.equal(minimal.json?.id, entity.id);
       }
+      // Every property annotation names the declared type (the record's own properties, from the model).
+      for (const prop of allProperties(version, 'microsoft.graph.callRecords.callRecord')) {
+        const annotation = body[`${prop.name}@odata.type`];
+        if (body[prop.name] === null || annotation === undefined) continue;
+        const name = prop.type.replace(/^Edm\./, '');
+        assert.equal(annotation, prop.collection ? `#Collection(${name})` : `#${name}`, prop.name);
+      }
+      assert.equal(body['startDateTime@odata.type'], '#DateTimeOffset');
       // Without the control information, full is minimal.
       const minimal = await call(server, path);
       assert.deepEqual(stripped(full.json), stripped(minimal.json));

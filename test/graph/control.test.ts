@@ -168,6 +168,37 @@ describe('full: entities get their type, id, edit link and navigation links', ()
     assert.equal(Object.keys(body)[0], '@odata.context');
   });
 
+  test('primitive values JSON cannot type, collections and complex values get their types', () => {
+    const text = JSON.stringify({
+      '@odata.context': `${root}/$metadata#communications/callRecords/$entity`,
+      id: 'r1',
+      version: 3,
+      type: 'groupCall',
+      modalities: ['audio'],
+      startDateTime: '2026-11-20T10:00:00Z',
+      joinWebUrl: null,
+      organizer: { user: { id: 'u', displayName: 'U' }, phone: null },
+      participants: [{ user: null }],
+    });
+    const body = JSON.parse(withFullControlInformation(text, 'v1.0', root)) as Json;
+    assert.equal(body['version@odata.type'], '#Int64');
+    assert.equal(body['type@odata.type'], '#microsoft.graph.callRecords.callType');
+    assert.equal(body['modalities@odata.type'], '#Collection(microsoft.graph.callRecords.modality)');
+    assert.equal(body['startDateTime@odata.type'], '#DateTimeOffset');
+    assert.equal(body['joinWebUrl@odata.type'], undefined, 'null values are not typed');
+    assert.equal(body['id@odata.type'], undefined, 'strings type themselves');
+    const organizer = body.organizer as Json;
+    assert.equal(organizer['@odata.type'], '#microsoft.graph.identitySet');
+    assert.equal((organizer.user as Json)['@odata.type'], '#microsoft.graph.identity');
+    assert.equal(body['participants@odata.type'], '#Collection(microsoft.graph.identitySet)');
+    const keys = Object.keys(body);
+    assert.equal(
+      keys.indexOf('version@odata.type') + 1,
+      keys.indexOf('version'),
+      'the annotation comes first',
+    );
+  });
+
   test('a function result (complex rows) is left as it is', () => {
     const text = JSON.stringify({
       '@odata.context': `${root}/$metadata#Collection(microsoft.graph.callRecords.pstnCallLogRow)`,

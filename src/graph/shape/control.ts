@@ -3,7 +3,14 @@
 // so the default path costs nothing here: `none` removes control information from the text without parsing it, and
 // `full` (rare; a client asks for it explicitly) parses the body and adds the entities' control information.
 import { GraphError } from '../../errors.js';
-import { MODELS, NS, type GraphVersion, type StructuredTypeDef } from '../model/index.js';
+import {
+  allProperties,
+  MODELS,
+  NS,
+  type GraphVersion,
+  type PropertyDef,
+  type StructuredTypeDef,
+} from '../model/index.js';
 import { quoteKey } from './links.js';
 
 export type MetadataLevel = 'none' | 'minimal' | 'full';
@@ -229,22 +236,110 @@ function basePath(path: string): string {
   return p;
 }
 
-/** `full`: an entity with its type, id, edit link and navigation links first, then its own members. */
+/** Primitive types a JSON value shows by itself (OData's heuristics): full metadata annotates the others. */
+const SELF_TYPED: ReadonlySet<string> = new Set(['Edm.String', 'Edm.Boolean', 'Edm.Double', 'Edm.Int32']);
+
+/** The subscription is not in the call records model; its one property that needs a type annotation. */
+const SUBSCRIPTION_PROPERTIES = new Map<string, PropertyDef>([
+  [
+    'expirationDateTime',
+    { name: 'expirationDateTime', type: 'Edm.DateTimeOffset', collection: false, nullable: false },
+  ],
+]);
+
+const propertyMaps = new Map<string, Map<string, PropertyDef>>();
+
+function declaredProperties(version: GraphVersion, type: string): Map<string, PropertyDef> {
+  if (type === SUBSCRIPTION) return SUBSCRIPTION_PROPERTIES;
+  const key = `${version} ${type}`;
+  let map = propertyMaps.get(key);
+  if (!map) {
+    map = new Map(structured(version, type) ? allProperties(version, type).map((p) => [p.name, p]) : []);
+    propertyMaps.set(key, map);
+  }
+  return map;
+}
+
+/** `#DateTimeOffset`, `#microsoft.graph.callRecords.callType`, `#Collection(…)`: OData's type name forms. */
+function typeName(type: string, collection: boolean): string {
+  const name = type.startsWith('Edm.') ? type.slice(4) : type;
+  return `#${collection ? `Collection(${name})` : name}`;
+}
+
+/** A value's own `@odata.type` when it names a known structured type, else the declared type. */
+function runtimeType(version: GraphVersion, obj: Json, declared: string): string {
+  const tag = obj['@odata.type'];
+  if (typeof tag === 'string' && tag.startsWith('#') && structured(version, tag.slice(1)))
+    return tag.slice(1);
+  return declared;
+}
+
+/** Writes a property with the type annotation full metadata gives it, right before it. */
+function writeProperty(
+  version: GraphVersion,
+  out: Json,
+  key: string,
+  value: unknown,
+  prop: PropertyDef | undefined,
+): void {
+  if (key.includes('@') || prop === undefined || value === null) {
+    out[key] = prop === undefined && !key.includes('@') ? dynamicValue(version, value) : value;
+    return;
+  }
+  if (structured(version, prop.type)) {
+    if (prop.collection) out[`${key}@odata.type`] = typeName(prop.type, true);
+    out[key] = Array.isArray(value)
+      ? value.map((v) => complexValue(version, v, prop.type))
+      : complexValue(version, value, prop.type);
+    return;
+  }
+  if (prop.collection || !SELF_TYPED.has(prop.type))
+    out[`${key}@odata.type`] = typeName(prop.type, prop.collection);
+  out[key] = value;
+}
+
+/** A complex value with its `@odata.type` first and its members typed. */
+function complexValue(version: GraphVersion, value: unknown, declared: string): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const obj = value as Json;
+  const type = runtimeType(version, obj, declared);
+  const out: Json = { '@odata.type': `#${type}` };
+  const props = declaredProperties(version, type);
+  for (const [key, v] of Object.entries(obj)) {
+    if (key !== '@odata.type') writeProperty(version, out, key, v, props.get(key));
+  }
+  return out;
+}
+
+/** An undeclared property of an open type: typed only when its value names its own type. */
+function dynamicValue(version: GraphVersion, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const tag = (value as Json)['@odata.type'];
+  return typeof tag === 'string' && structured(version, tag.slice(1))
+    ? complexValue(version, value, tag.slice(1))
+    : value;
+}
+
+/**
+ * `full`: an entity with its type, id, edit link and navigation links first, then its own members with the type
+ * annotations of full metadata.
+ */
 function decorate(
   version: GraphVersion,
   serviceRoot: string,
   entity: Json,
-  type: string,
+  declared: string,
   path: string,
 ): Json {
   const url = `${serviceRoot}/${path}`;
+  const type = declared === SUBSCRIPTION ? declared : runtimeType(version, entity, declared);
   const out: Json = {};
   if ('@odata.context' in entity) out['@odata.context'] = entity['@odata.context'];
-  out['@odata.type'] =
-    `#${typeof entity['@odata.type'] === 'string' ? entity['@odata.type'].slice(1) : type}`;
+  out['@odata.type'] = `#${type}`;
   out['@odata.id'] = url;
   out['@odata.editLink'] = url;
   const navs = navigation(version, type);
+  const props = declaredProperties(version, type);
   for (const [key, value] of Object.entries(entity)) {
     if (key === '@odata.context' || key === '@odata.type') continue;
     const nav = navs.find((n) => n.name === key);
@@ -259,7 +354,7 @@ function decorate(
         { type: nav.type, keyed: nav.collection },
         navPath,
       );
-    } else out[key] = value;
+    } else writeProperty(version, out, key, value, key === 'id' ? undefined : props.get(key));
   }
   for (const nav of navs) {
     if (nav.name in entity) continue;
@@ -287,9 +382,11 @@ function decorateValue(
 }
 
 /**
- * `full`: the body with OData's full control information on every entity (`@odata.type`, `@odata.id`,
- * `@odata.editLink`, and the navigation and association links of each navigation property). The entities are
- * found from the context URL of the body and of each expanded navigation property.
+ * `full`: the body with OData's full control information: on every entity `@odata.type`, `@odata.id`,
+ * `@odata.editLink` and the navigation and association links of each navigation property; on every complex value
+ * its `@odata.type`; before every property whose JSON value does not show its type (DateTimeOffset, Int64, enum
+ * members, collections) its `…@odata.type`. The entities are found from the context URL of the body and of each
+ * expanded navigation property; log function rows (complex values of the declared type) are left as they are.
  */
 export function withFullControlInformation(text: string, version: GraphVersion, serviceRoot: string): string {
   const body = JSON.parse(text) as Json;
