@@ -7,6 +7,7 @@ import { TEST_NOW } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 import { startNotifyServer, startReceiver, subscribe, inMinutes, type Receiver } from '../notify/helpers.js';
 import { assertGraphError, call, RECORDS, type Json } from './helpers.js';
+import { assertValidResponse } from '../helpers/openapi.js';
 import { startTestServer } from '../helpers/server.js';
 
 /** What the Teams SDK's Graph client sends on every request, body or not. */
@@ -191,5 +192,8 @@ describe('reads: a pipeline and the CLI for Microsoft 365', () => {
     assert.doesNotMatch(one.text, /@odata\.(context|type)/);
     assert.ok(Array.isArray(one.json?.sessions));
     assert.match(one.headers.get('content-type') ?? '', /^application\/json;odata\.metadata=none;/);
+    // Valid against Microsoft's OpenAPI the way Graph's own metadata=none answers are (no @odata.type anywhere).
+    assertValidResponse('v1.0', `${RECORDS}/{callRecord-id}`, one.json, { odataMetadata: 'none' });
+    assertValidResponse('v1.0', RECORDS, list.json, { odataMetadata: 'none' });
   });
 });
