@@ -2,13 +2,20 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, {
   LogController,
+  type FastifyError,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
 import { registerErrorHandling, sendGraphError } from './api/errors.js';
 import { registerGraphRoutes } from './api/graph/routes.js';
-import { fastifyLimitOptions, nodeServerOptions, registerBackpressure } from './api/http/index.js';
+import { graphErrorOf } from './api/framework-errors.js';
+import {
+  fastifyLimitOptions,
+  nodeServerOptions,
+  registerBackpressure,
+  registerJsonBody,
+} from './api/http/index.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { buildIdentity, type Identity } from './auth/index.js';
 import { identityNotFound, registerIdentityRoutes } from './auth/routes.js';
@@ -120,7 +127,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       void reply.header('request-id', request.id).header('client-request-id', request.id);
       // A tenant segment over the router's limit on the token endpoint: the identity platform's answer.
       if (identityPathError(request, reply)) return;
-      void sendGraphError(request, reply, new GraphError('badRequest', { message: err.message }));
+      void sendGraphError(request, reply, graphErrorOf(err as FastifyError) ?? new GraphError('badRequest'));
     },
   };
   const fastify = (
@@ -153,6 +160,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     maxBufferedBytes: config.maxBufferedResponseBytes,
   });
   registerRequestIds(fastify);
+  registerJsonBody(fastify);
   registerIdentityRoutes(fastify, {
     store: deps.store,
     clock,

@@ -203,6 +203,19 @@ export const ERROR_CATALOG = {
     message: 'The request line and headers are too large.',
     when: 'A URL plus headers over the limit (`maxHeaderBytes`, 16 KB).',
   },
+  notAcceptable: {
+    status: 406,
+    code: 'NotAcceptable',
+    message:
+      "A supported MIME type could not be found that matches the acceptable MIME types for the request. The supported type(s) 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false, application/json;odata.metadata=none;odata.streaming=true;IEEE754Compatible=false, application/json;odata.metadata=full;odata.streaming=true;IEEE754Compatible=false' do not match any of the acceptable MIME types of the request.",
+    when: 'An `Accept` header or `$format` that allows no JSON response, or names an `odata.metadata` other than none, minimal or full.',
+  },
+  uriTooLong: {
+    status: 414,
+    code: 'RequestUriTooLong',
+    message: 'The request URI is too long.',
+    when: 'A path segment over the router limit (1,000 characters) outside the Graph and token routes.',
+  },
   unsupportedMediaType: {
     status: 415,
     code: 'UnsupportedMediaType',

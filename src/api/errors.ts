@@ -1,7 +1,8 @@
 // The one error handler: every failure leaves as a Graph error envelope with the catalog's status and code.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphError, type ErrorDetail, type ErrorKey } from '../errors.js';
+import { GraphError, type ErrorDetail } from '../errors.js';
 import { StoreBusyError } from '../store/index.js';
+import { graphErrorOf } from './framework-errors.js';
 
 export function graphDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
@@ -38,19 +39,6 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
     .send(Buffer.from(errorBody(request, err.code, err.message, err.target, err.details)));
 }
 
-/** Fastify's own 4xx errors (body too large, bad content type, malformed URL) mapped onto the catalog. */
-function fromFastify(err: FastifyError): GraphError | undefined {
-  const status = err.statusCode ?? 500;
-  if (status >= 500) return undefined;
-  const byStatus: Partial<Record<number, ErrorKey>> = {
-    404: 'noResource',
-    405: 'methodNotAllowed',
-    413: 'payloadTooLarge',
-    415: 'unsupportedMediaType',
-  };
-  return new GraphError(byStatus[status] ?? 'badRequest', { message: err.message });
-}
-
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof GraphError) return sendGraphError(request, reply, err);
@@ -58,7 +46,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       request.log.warn({ err }, 'database busy');
       return sendGraphError(request, reply, new GraphError('storeBusy', { headers: { 'retry-after': '1' } }));
     }
-    const mapped = fromFastify(err);
+    const mapped = graphErrorOf(err);
     if (mapped) return sendGraphError(request, reply, mapped);
     request.log.error({ err }, 'unhandled error');
     return sendGraphError(request, reply, new GraphError('internal'));

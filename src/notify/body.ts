@@ -20,6 +20,8 @@ export interface CreateInput {
 export interface UpdateInput {
   expirationMs?: number;
   notificationUrl?: string;
+  /** Other properties the body repeats: accepted only with the subscription's current values. */
+  repeated: Map<string, string | boolean | null>;
 }
 
 type Kind = 'string' | 'boolean';
@@ -108,18 +110,24 @@ export function parseCreateBody(body: unknown, version: GraphVersion): CreateInp
   };
 }
 
-/** PATCH renews (expirationDateTime) or moves (notificationUrl) a subscription; nothing else changes. */
+export const notUpdatable = (key: string): GraphError =>
+  new GraphError('subscriptionNotSupported', {
+    message: `Operation: Update; Exception: [Status Code: BadRequest; Reason: Only expirationDateTime and notificationUrl can be updated; '${key}' can't.]`,
+  });
+
+/**
+ * PATCH renews (expirationDateTime) or moves (notificationUrl) a subscription; nothing else changes. Clients that
+ * send the whole subscription back (a renewal that repeats changeType, resource, ...) are accepted as Graph accepts
+ * them: the other properties are returned in `repeated` for the caller to compare with the current values.
+ */
 export function parseUpdateBody(body: unknown, version: GraphVersion): UpdateInput {
   const m = readObject(body, version);
-  const out: UpdateInput = {};
+  const out: UpdateInput = { repeated: new Map() };
   for (const [key, value] of m) {
     if (key === 'expirationDateTime' && typeof value === 'string') out.expirationMs = parseDateTime(value);
     else if (key === 'notificationUrl' && typeof value === 'string') out.notificationUrl = value;
-    else {
-      throw new GraphError('subscriptionNotSupported', {
-        message: `Operation: Update; Exception: [Status Code: BadRequest; Reason: Only expirationDateTime and notificationUrl can be updated; '${key}' can't.]`,
-      });
-    }
+    else if (key === 'expirationDateTime' || key === 'notificationUrl') throw notUpdatable(key);
+    else out.repeated.set(key, value);
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { GraphError } from '../errors.js';
 import type { GraphVersion } from '../graph/model/index.js';
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { Store, SubscriptionRecord } from '../store/index.js';
-import { parseCreateBody, parseUpdateBody, type CreateInput } from './body.js';
+import { notUpdatable, parseCreateBody, parseUpdateBody, type CreateInput } from './body.js';
 import type { NotifyLogger } from './dispatcher.js';
 import type { DeliveryMetrics } from './metrics.js';
 import { parseCallRecordsResource } from './resource.js';
@@ -47,6 +47,61 @@ const limitReached = () =>
     message:
       'Operation: Create; Exception: [Status Code: Forbidden; Reason: Maximum number of subscriptions has been reached]',
   });
+
+/** The value a subscription's read-only property has, as GET returns it. */
+function currentValue(s: SubscriptionRecord, key: string): string | boolean | null | undefined {
+  switch (key) {
+    case 'id':
+      return s.id;
+    case 'resource':
+      return s.resource;
+    case 'applicationId':
+      return s.appId;
+    case 'changeType':
+      return s.changeType;
+    case 'clientState':
+      return s.clientState;
+    case 'lifecycleNotificationUrl':
+      return s.lifecycleUrl;
+    case 'creatorId':
+      return s.creatorId;
+    case 'latestSupportedTlsVersion':
+      return s.latestTls;
+    case 'notificationUrlAppId':
+      return s.notificationUrlAppId;
+    case 'includeResourceData':
+    case 'encryptionCertificate':
+    case 'encryptionCertificateId':
+    case 'notificationQueryOptions':
+    case 'notificationContentType':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a repeated property equals the current value (change types in any order, resources in either form). */
+function sameValue(s: SubscriptionRecord, key: string, value: string | boolean | null): boolean {
+  const current = currentValue(s, key);
+  if (current === value) return true;
+  if (typeof current !== 'string' || typeof value !== 'string') return false;
+  if (key === 'id') return current.toLowerCase() === value.toLowerCase();
+  if (key === 'changeType') {
+    const set = (t: string) =>
+      t
+        .split(',')
+        .map((x) => x.trim())
+        .sort()
+        .join(',');
+    return set(current) === set(value);
+  }
+  if (key === 'resource') {
+    const a = parseCallRecordsResource(current);
+    const b = parseCallRecordsResource(value);
+    return a !== undefined && b !== undefined && a.participantId === b.participantId;
+  }
+  return false;
+}
 
 export class SubscriptionService {
   readonly #o: SubscriptionServiceOptions;
@@ -166,6 +221,9 @@ export class SubscriptionService {
     this.#authorize(p, 'Update');
     const sub = await this.#own(p, id);
     const input = parseUpdateBody(body, version);
+    for (const [key, value] of input.repeated) {
+      if (!sameValue(sub, key, value)) throw notUpdatable(key);
+    }
     const now = this.#o.clock.now();
     if (input.expirationMs !== undefined) this.#checkExpiration(input.expirationMs, now);
     if (input.notificationUrl !== undefined && input.notificationUrl !== sub.notificationUrl) {
@@ -177,8 +235,10 @@ export class SubscriptionService {
       ...(input.notificationUrl === undefined ? {} : { notificationUrl: input.notificationUrl }),
     };
     await this.#o.store.subscriptions.update(p.tenantId, id, patch);
+    const { repeated, ...changed } = input;
+    void repeated;
     const logged = {
-      ...input,
+      ...changed,
       ...(input.notificationUrl === undefined ? {} : { notificationUrl: redactUrl(input.notificationUrl) }),
     };
     this.#o.log.info({ subscriptionId: id, tenantId: p.tenantId, ...logged }, 'subscription updated');

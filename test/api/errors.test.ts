@@ -191,7 +191,7 @@ for (const version of VERSIONS) {
           badRequest(`The query option '${option}' is not supported on the callRecords collection.`),
         );
       }
-      await expectError(server, version, `${RECORDS}?$format=json`, badRequest(/\$format/));
+      await expectError(server, version, `${RECORDS}?$format=xml`, { status: 406, code: 'NotAcceptable' });
       await expectError(server, version, `${RECORDS}?$top=5&$top=6`, badRequest(/more than once/));
     });
 

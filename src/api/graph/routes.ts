@@ -5,11 +5,14 @@ import { requireRoles, type Authenticator } from '../../auth/authenticate.js';
 import { LOG_FUNCTION_ROLES, RECORD_ROLES } from '../../auth/roles.js';
 import { GraphError } from '../../errors.js';
 import { parseQueryOptions } from '../../graph/odata/parser.js';
+import type { GraphVersion } from '../../graph/model/index.js';
 import type { ResourcePath } from '../../graph/path/index.js';
+import { atLevel, jsonContentType, negotiate, type Negotiated } from '../../graph/shape/control.js';
 import { responseBytes } from '../../graph/shape/envelope.js';
 import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
 import * as functions from './functions.js';
+import { registerMetadataRoutes } from './metadata.js';
 import type { GraphContext, GraphDeps, GraphResult } from './context.js';
 import * as records from './records.js';
 import { handleSubscriptions } from './subscriptions.js';
@@ -18,10 +21,8 @@ import type { Resilience } from '../../resilience/index.js';
 import { batchParentOf } from './batch-context.js';
 import { registerBatchRoutes } from './batch.js';
 import { beforeGraphRequest } from './resilience.js';
-import { requestTarget } from './target.js';
+import { requestTarget, type RequestTarget } from './target.js';
 
-const JSON_TYPE =
-  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const DIAGNOSTIC = JSON.stringify({
   ServerInfo: { DataCenter: 'Local', Slice: 'E', Ring: '5', ScaleUnit: '000', RoleInstance: 'callrecords' },
 });
@@ -86,8 +87,35 @@ export interface GraphRoutesOptions {
   resilience?: Resilience;
 }
 
+/** `$format` (with or without `$`) is taken out of the query: it chooses the response format, like `Accept`. */
+function takeFormat(query: [string, string][]): string | undefined {
+  const i = query.findIndex(([k]) => /^\$?format$/i.test(k));
+  if (i < 0) return undefined;
+  const [[, value]] = query.splice(i, 1) as [[string, string]];
+  if (query.some(([k]) => /^\$?format$/i.test(k))) {
+    throw new GraphError('badRequest', {
+      message: "Query option '$format' was specified more than once, but it must be specified at most once.",
+    });
+  }
+  return value;
+}
+
+/** Whether the request's answer is a JSON body (not a `/$count`, nor the empty 204 of DELETE or reauthorize). */
+function answersJson(routed: RequestTarget, method: string): boolean {
+  if (routed.kind === 'resource') return !routed.target.kind.endsWith('Count');
+  if (routed.kind === 'subscriptions') return method !== 'DELETE' && routed.target.kind !== 'reauthorize';
+  return false;
+}
+
+/** Where a response body is written at the negotiated metadata level. */
+interface Output {
+  negotiated: Negotiated;
+  version: GraphVersion;
+  serviceRoot: string;
+}
+
 /** Writes a handler's result with Graph's success headers (a 204 has no body and no content type). */
-function send(reply: FastifyReply, result: GraphResult): FastifyReply {
+function send(reply: FastifyReply, result: GraphResult, out: Output): FastifyReply {
   for (const [k, v] of Object.entries(result.headers ?? {})) void reply.header(k, v);
   void reply
     .code(result.status ?? 200)
@@ -95,11 +123,15 @@ function send(reply: FastifyReply, result: GraphResult): FastifyReply {
     .header('cache-control', 'no-cache')
     .header('x-ms-ags-diagnostic', DIAGNOSTIC);
   if (result.status === 204) return reply.send();
+  if (result.contentType === 'text') {
+    return reply.header('content-type', 'text/plain;charset=utf-8').send(responseBytes(result.body));
+  }
+  const { level } = out.negotiated;
   // Bytes, not a string: Fastify takes their length as Content-Length instead of measuring a string, and the
   // socket writes them as they are instead of flattening and encoding the string on the way out.
   return reply
-    .header('content-type', result.contentType === 'text' ? 'text/plain;charset=utf-8' : JSON_TYPE)
-    .send(responseBytes(result.body));
+    .header('content-type', jsonContentType(level))
+    .send(responseBytes(atLevel(result.body, level, out.version, out.serviceRoot)));
 }
 
 export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOptions): void {
@@ -108,6 +140,7 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
     isReady: options.isReady,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
+  registerMetadataRoutes(app);
   for (const version of ['v1.0', 'beta'] as const) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
@@ -129,8 +162,15 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
         batchParentOf(request.raw)?.origin ??
         `${request.protocol}://${request.host}`;
       if (routed.kind === 'invalid') throw routed.error;
+      const serviceRoot = `${origin}/${version}`;
+      const out: Output = {
+        negotiated: negotiate(request.headers.accept, takeFormat(query)),
+        version,
+        serviceRoot,
+      };
+      // Refused before anything runs (nothing is created for a client that cannot read the answer).
+      if (!out.negotiated.json && answersJson(routed, request.method)) throw new GraphError('notAcceptable');
       if (routed.kind === 'subscriptions' && options.subscriptions) {
-        const serviceRoot = `${origin}/${version}`;
         const { method, body } = request;
         const service = options.subscriptions;
         return send(
@@ -139,6 +179,7 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
             { service, version, principal, method, body, serviceRoot },
             routed.target,
           ),
+          out,
         );
       }
       if (routed.kind !== 'resource') throw new GraphError('noResource');
@@ -158,8 +199,8 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
         deps: options.deps,
         version,
         tenantId: principal.tenantId,
-        serviceRoot: `${origin}/${version}`,
-        metadata: `${origin}/${version}/$metadata#`,
+        serviceRoot,
+        metadata: `${serviceRoot}/$metadata#`,
         prefs,
         options: parseQueryOptions(query),
         rawOptions,
@@ -167,7 +208,7 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
       const result = await dispatch(ctx, target);
       const applied = preferenceApplied(prefs, result.pageSize);
       if (applied) void reply.header('preference-applied', applied);
-      return send(reply, result);
+      return send(reply, result, out);
     };
     app.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -3,6 +3,7 @@ import type { Config } from '../../config/index.js';
 import { onClientError } from './client-errors.js';
 
 export { registerBackpressure } from './backpressure.js';
+export { registerJsonBody } from './json-body.js';
 
 type Limits = Pick<
   Config,

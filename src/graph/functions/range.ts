@@ -2,7 +2,7 @@
 // carry ODL's messages), then checked for names, literal types, order and the 90-day limit.
 import { badRequest, GraphError } from '../../errors.js';
 import type { Expression } from '../odata/ast.js';
-import { dateTimeOffsetToEpochMs } from '../odata/literals.js';
+import { dateToEpochMs } from '../odata/literals.js';
 import { duplicateParameter } from '../odata/messages.js';
 import { parseParameterList } from '../odata/parser.js';
 import { NS } from '../model/index.js';
@@ -23,7 +23,7 @@ type ParameterName = (typeof PARAMETERS)[number];
 function instantOf(fn: LogFunction, name: ParameterName, value: Expression): number {
   if (value.kind === 'dateTimeOffset') return value.epochMs;
   if (value.kind === 'date') {
-    const ms = dateTimeOffsetToEpochMs(`${value.raw}T00:00:00Z`);
+    const ms = dateToEpochMs(value.raw);
     if (ms !== undefined) return ms;
   }
   throw badRequest(

@@ -58,7 +58,8 @@ const PUNCTUATION: ReadonlySet<string> = new Set(['/', '(', ')', ',', ':', ';', 
 
 // Shapes are checked on an already isolated run of characters, and none has nested quantifiers.
 const DATE_TIME_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+// One-digit months and days are dates too: Graph's OData library accepts them (`2026-12-2`).
+const DATE_SHAPE = /^\d{4}-\d{1,2}-\d{1,2}$/;
 const GUID_SHAPE = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 const GUID_LENGTH = 36;
 

@@ -5,7 +5,9 @@ import { unrecognizedLiteral } from './messages.js';
 
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Microsoft.OData.Core's date validator: one-digit months and days are accepted (`2026-12-2`). Upstream writes the
+// last alternative as `3[0|1]`; the `|` it also matches can never reach here (the lexer ends a date at it).
+const DATE = /^(\d{4})-(0?[1-9]|1[012])-(0?[1-9]|[12]\d|3[01])$/;
 // Each digit run is followed by its own unit letter, so a failed match backtracks linearly.
 const DURATION = /^-?P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$/;
 
@@ -58,8 +60,17 @@ export function dateTimeOffsetToEpochMs(raw: string): number | undefined {
 }
 
 export function isValidDateLiteral(raw: string): boolean {
+  return dateToEpochMs(raw) !== undefined;
+}
+
+/** Midnight UTC of an Edm.Date literal in epoch milliseconds, or undefined if it is not a valid one. */
+export function dateToEpochMs(raw: string): number | undefined {
   const m = DATE.exec(raw);
-  return m !== null && isValidDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (m === null) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isValidDate(year, month, day)) return undefined;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return dateTimeOffsetToEpochMs(`${m[1]}-${pad(month)}-${pad(day)}T00:00:00Z`);
 }
 
 export function isValidDuration(iso: string): boolean {

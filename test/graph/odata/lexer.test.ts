@@ -219,8 +219,10 @@ describe('tokenize: dates, times, GUIDs and durations', () => {
     ]);
   });
 
-  test('date literals', () => {
+  test('date literals, with one-digit months and days as Graph accepts them', () => {
     assert.equal(single('2023-09-25').kind, 'date');
+    assert.equal(single('2026-12-2').kind, 'date');
+    assert.equal(single('2026-1-02').kind, 'date');
   });
 
   test('malformed temporal literals are rejected', () => {
@@ -229,8 +231,8 @@ describe('tokenize: dates, times, GUIDs and durations', () => {
       "Unrecognized 'Edm.DateTimeOffset' literal '2023-09-25T09' at '5' in 'x ge 2023-09-25T09'.",
     );
     assertBadRequest(
-      () => tokenize('2023-9-25'),
-      "Unrecognized 'Edm.Date' literal '2023-9-25' at '0' in '2023-9-25'.",
+      () => tokenize('2023-123-25'),
+      "Unrecognized 'Edm.Date' literal '2023-123-25' at '0' in '2023-123-25'.",
     );
     // A form-decoded '+' (now a space) leaves a DateTimeOffset without its zone.
     assertBadRequest(

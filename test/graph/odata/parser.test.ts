@@ -42,12 +42,24 @@ describe('parseFilter: literals', () => {
 
   test('dates and durations', () => {
     assert.deepEqual(ast('2024-02-29'), { kind: 'date', raw: '2024-02-29' });
+    assert.deepEqual(ast('2026-12-2'), { kind: 'date', raw: '2026-12-2' });
+    assert.deepEqual(ast('2026-1-9'), { kind: 'date', raw: '2026-1-9' });
     assert.deepEqual(ast("duration'PT1S'"), { kind: 'duration', raw: 'PT1S' });
     assert.deepEqual(ast("duration'-P1DT2H3M4.5S'"), { kind: 'duration', raw: '-P1DT2H3M4.5S' });
   });
 
   test('invalid dates and durations', () => {
-    for (const bad of ['2023-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00', '0000-01-01']) {
+    for (const bad of [
+      '2023-02-29',
+      '2023-04-31',
+      '2023-13-01',
+      '2023-00-10',
+      '2023-01-00',
+      '0000-01-01',
+      '2023-0-1',
+      '2023-2-30',
+      '2023-1-32',
+    ]) {
       assertBadRequest(
         () => parseFilter(`d eq ${bad}`),
         `Unrecognized 'Edm.Date' literal '${bad}' at '5' in 'd eq ${bad}'.`,
