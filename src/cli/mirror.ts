@@ -134,8 +134,10 @@ export function mirrorCommands(program: Command, io: CliIo): void {
 
   withCommon(mirror.command('status').description("Print mirrors' status (all, or one tenant's)"))
     .option('--tenant <id>', 'tenant id')
-    .action((o: CommonOptions & { tenant?: string }) =>
-      withStore(io, o, async ({ store }) => {
+    // The parent's --db, --json and --tenant are the same options: commander hands them to the parent.
+    .action((_: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals<CommonOptions & { tenant?: string }>();
+      return withStore(io, o, async ({ store }) => {
         const rows = o.tenant
           ? [await store.mirror.getState(o.tenant.toLowerCase())].filter((r) => r !== undefined)
           : await store.mirror.listStates();
@@ -157,8 +159,8 @@ export function mirrorCommands(program: Command, io: CliIo): void {
             ? states.map((s) => `${statusLine(s)} (updated ${s.updatedAt})`).join('\n')
             : '(no mirrors)',
         );
-      }),
-    );
+      });
+    });
 }
 
 async function run(io: CliIo, o: MirrorFlags): Promise<void> {
@@ -196,6 +198,8 @@ async function run(io: CliIo, o: MirrorFlags): Promise<void> {
     clientId: o.clientId,
     credential: cred,
     scope: o.scope ?? 'https://graph.microsoft.com/.default',
+    // A client assertion's times are the authority's.
+    now: () => Date.now() + offsetMs,
   });
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -49,12 +49,15 @@ test('SIGKILL mid-backfill, then a restart: the same export, and no record fetch
   const exited = once(child, 'exit');
   const deadline = Date.now() + 60_000;
   while (recordFetches().size < 40) {
-    assert.ok(Date.now() < deadline, `the mirror fetched ${recordFetches().size} records in a minute: ${stderr}`);
+    assert.ok(
+      Date.now() < deadline,
+      `the mirror fetched ${recordFetches().size} records in a minute: ${stderr}`,
+    );
     assert.equal(child.exitCode, null, `the mirror ended before it was killed: ${stderr}`);
     await sleep(20);
   }
   child.kill('SIGKILL');
-  const [code, signal] = await exited;
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   assert.equal(signal, 'SIGKILL', `exit ${String(code)}`);
   const before = recordFetches();
   assert.ok(before.size < 150, `killed too late (${before.size} records fetched)`);
