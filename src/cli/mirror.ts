@@ -35,6 +35,7 @@ interface MirrorFlags extends CommonOptions {
   now?: string;
   allowNetwork?: string[];
   maxAttempts: string;
+  retentionDays?: string;
 }
 
 function positiveInt(value: string, flag: string, max: number): number {
@@ -130,6 +131,7 @@ export function mirrorCommands(program: Command, io: CliIo): void {
       (v: string, p: string[] = []) => [...p, v],
     )
     .option('--max-attempts <n>', 'attempts per request before giving up', '10')
+    .option('--retention-days <days>', "the mirrored tenant's retention: days, or 'unlimited' (the default)")
     .action((o: MirrorFlags) => run(io, o));
 
   withCommon(mirror.command('status').description("Print mirrors' status (all, or one tenant's)"))
@@ -182,6 +184,10 @@ async function run(io: CliIo, o: MirrorFlags): Promise<void> {
     if (Number.isNaN(at)) throw new Error(`--now: '${o.now}' is not a date-time`);
     offsetMs = at - Date.now();
   }
+  const retentionDays =
+    o.retentionDays === undefined || o.retentionDays === 'unlimited'
+      ? null
+      : positiveInt(o.retentionDays, '--retention-days', 36_500);
   const pseudonymizer = o.pseudonymizeKey === undefined ? undefined : new Pseudonymizer(o.pseudonymizeKey);
   // participants_v2 is served in the global cloud only; an upstream of our own serves it too.
   const participants = o.cloud === 'global' || o.upstream !== undefined;
@@ -209,6 +215,16 @@ async function run(io: CliIo, o: MirrorFlags): Promise<void> {
     // The credential is checked before the database is touched: a wrong secret fails fast, with the reason.
     await tokens.token();
     await withStore(io, o, async ({ store }) => {
+      if (o.retentionDays !== undefined) {
+        if (!(await store.getTenant(tenantId))) {
+          await store.createTenant({
+            id: tenantId,
+            displayName: `Mirror of ${new URL(base).host}`,
+            createdMs: Date.now(),
+          });
+        }
+        await store.mirror.setRetention(tenantId, retentionDays);
+      }
       const bar = progress('records', undefined, io.stderr);
       const mirror = new Mirror({
         store,
