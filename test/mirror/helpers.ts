@@ -22,14 +22,20 @@ export interface Upstream {
 
 export async function startUpstream(
   dir: string,
-  o: { users?: number; days?: number; throttling?: string } = {},
+  o: { users?: number; days?: number; throttling?: string; recordDelaySeconds?: number } = {},
 ): Promise<Upstream> {
   const db = path.join(dir, 'upstream.db');
   const seed = loadConfig({}, {}).demoSeed;
   writeFileSync(db, await demoImage({ seed, users: o.users ?? 12, days: o.days ?? 10, now: TEST_NOW }));
   const requests: Upstream['requests'] = [];
   const server = await startTestServer({
-    config: { db, adminKey: ADMIN_KEY, throttling: o.throttling ?? 'graph', logLevel: 'info' },
+    config: {
+      db,
+      adminKey: ADMIN_KEY,
+      throttling: o.throttling ?? 'graph',
+      logLevel: 'info',
+      ...(o.recordDelaySeconds === undefined ? {} : { recordDelaySeconds: o.recordDelaySeconds }),
+    },
     logStream: {
       write(line: string) {
         const e = JSON.parse(line) as {
