@@ -64,7 +64,10 @@ try {
     ],
     io,
   );
-  const s = JSON.parse(out) as Record<string, number>;
+  const s = JSON.parse(out) as Record<
+    'created' | 'logRows' | 'seconds' | 'recordsPerSecond' | 'requests' | 'throttled' | 'budgetWaitMs',
+    number
+  >;
   console.log(
     JSON.stringify(
       {

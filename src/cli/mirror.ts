@@ -1,17 +1,10 @@
 // mirror: copies a tenant's call records and telephony logs from a Graph-compatible upstream into the tenant of the
 // same id here, then keeps it current (docs/mirror.md). `mirror status` prints what a mirror has done.
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { Pacer } from '../mirror/budget.js';
-import { checkBaseUrl, HttpClient } from '../mirror/http.js';
-import { Mirror, statusLine, type MirrorStatus } from '../mirror/mirror.js';
-import { Pseudonymizer } from '../mirror/pseudonymize.js';
-import { TokenSource, type Credential } from '../mirror/token.js';
-import { CLOUDS, Upstream, type CloudName } from '../mirror/upstream.js';
+import { MirrorJob, statusLine, type MirrorStatus } from '../mirror/index.js';
+import { CLOUDS, type CloudName } from '../mirror/upstream.js';
 import { print, withCommon, withStore, type CliIo, type CommonOptions } from './common.js';
 import { progress } from './progress.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Exit code of a run that ended without copying everything (fatal errors exit 1). */
 export const EXIT_INCOMPLETE = 2;
@@ -44,37 +37,12 @@ function positiveInt(value: string, flag: string, max: number): number {
   return n;
 }
 
-/** The Graph base URL without a version segment (`https://graph.microsoft.com/v1.0` is taken too). */
-function graphBase(raw: string): string {
-  const url = checkBaseUrl(raw, '--upstream');
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/(v1\.0|beta)$/i, '');
-  return `${url.origin}${path}`;
-}
-
-/** The token endpoint of an authority (`https://login.microsoftonline.com`, with or without the tenant). */
-function tokenUrl(raw: string, tenantId: string): { url: string; origin: URL } {
-  const url = checkBaseUrl(raw, '--authority');
-  let path = url.pathname.replace(/\/+$/, '');
-  if (/\/oauth2\/v2\.0\/token$/.test(path)) return { url: `${url.origin}${path}`, origin: url };
-  if (!path.toLowerCase().endsWith(`/${tenantId}`)) path += `/${tenantId}`;
-  return { url: `${url.origin}${path}/oauth2/v2.0/token`, origin: url };
-}
-
-function credential(o: MirrorFlags): Credential {
+function secretOrCertificate(o: MirrorFlags): { clientSecret?: string; certificate?: string } {
   const secret = o.clientSecret ?? process.env.CALLRECORDS_MIRROR_CLIENT_SECRET;
-  if (secret !== undefined && o.certificate !== undefined) {
-    throw new Error('give either --client-secret or --certificate, not both');
-  }
-  if (o.certificate !== undefined) {
-    const pem = o.certificate.includes('-----BEGIN') ? o.certificate : readFileSync(o.certificate, 'utf8');
-    return { kind: 'certificate', pem };
-  }
-  if (secret === undefined || secret === '') {
-    throw new Error(
-      'a credential is needed: --client-secret (or CALLRECORDS_MIRROR_CLIENT_SECRET) or --certificate',
-    );
-  }
-  return { kind: 'secret', secret };
+  return {
+    ...(secret === undefined ? {} : { clientSecret: secret }),
+    ...(o.certificate === undefined ? {} : { certificate: o.certificate }),
+  };
 }
 
 function human(s: MirrorStatus): string {
@@ -166,46 +134,29 @@ export function mirrorCommands(program: Command, io: CliIo): void {
 }
 
 async function run(io: CliIo, o: MirrorFlags): Promise<void> {
-  if (!o.tenant || !GUID.test(o.tenant)) throw new Error('--tenant: a tenant id (GUID) is required');
-  if (!o.clientId) throw new Error('--client-id is required');
-  const tenantId = o.tenant.toLowerCase();
-  const cloud = CLOUDS[o.cloud];
-  const base = graphBase(o.upstream ?? cloud.graph);
-  const token = tokenUrl(o.authority ?? cloud.authority, tenantId);
-  const cred = credential(o);
-  const days = positiveInt(o.days, '--days', 3650);
-  const concurrency = positiveInt(o.concurrency, '--concurrency', 32);
-  const pollIntervalMs = positiveInt(o.pollInterval, '--poll-interval', 86_400) * 1000;
-  const lookbackMs = positiveInt(o.lookback, '--lookback', 24 * 90) * 3_600_000;
-  const maxAttempts = positiveInt(o.maxAttempts, '--max-attempts', 100);
-  let offsetMs = 0;
-  if (o.now !== undefined) {
-    const at = Date.parse(o.now);
-    if (Number.isNaN(at)) throw new Error(`--now: '${o.now}' is not a date-time`);
-    offsetMs = at - Date.now();
-  }
-  const retentionDays =
-    o.retentionDays === undefined || o.retentionDays === 'unlimited'
-      ? null
-      : positiveInt(o.retentionDays, '--retention-days', 36_500);
-  const pseudonymizer = o.pseudonymizeKey === undefined ? undefined : new Pseudonymizer(o.pseudonymizeKey);
-  // participants_v2 is served in the global cloud only; an upstream of our own serves it too.
-  const participants = o.cloud === 'global' || o.upstream !== undefined;
-
-  const http = new HttpClient({
-    origins: [new URL(base), token.origin],
-    maxAttempts,
-    ...(o.allowNetwork ? { allow: o.allowNetwork } : {}),
-  });
-  const pacer = new Pacer();
-  const tokens = new TokenSource({
-    http,
-    tokenUrl: token.url,
-    clientId: o.clientId,
-    credential: cred,
-    scope: o.scope ?? 'https://graph.microsoft.com/.default',
-    // A client assertion's times are the authority's.
-    now: () => Date.now() + offsetMs,
+  const job = new MirrorJob({
+    ...(o.upstream === undefined ? {} : { upstream: o.upstream }),
+    ...(o.authority === undefined ? {} : { authority: o.authority }),
+    cloud: o.cloud,
+    tenant: o.tenant ?? '',
+    clientId: o.clientId ?? '',
+    ...secretOrCertificate(o),
+    ...(o.scope === undefined ? {} : { scope: o.scope }),
+    days: positiveInt(o.days, '--days', 3650),
+    betaLogs: o.betaLogs === true,
+    ...(o.pseudonymizeKey === undefined ? {} : { pseudonymizeKey: o.pseudonymizeKey }),
+    concurrency: positiveInt(o.concurrency, '--concurrency', 32),
+    pollIntervalSeconds: positiveInt(o.pollInterval, '--poll-interval', 86_400),
+    lookbackHours: positiveInt(o.lookback, '--lookback', 24 * 90),
+    ...(o.now === undefined ? {} : { now: o.now }),
+    ...(o.allowNetwork ? { allowNetwork: o.allowNetwork } : {}),
+    maxAttempts: positiveInt(o.maxAttempts, '--max-attempts', 100),
+    ...(o.retentionDays === undefined
+      ? {}
+      : {
+          retentionDays:
+            o.retentionDays === 'unlimited' ? null : positiveInt(o.retentionDays, '--retention-days', 36_500),
+        }),
   });
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -213,38 +164,16 @@ async function run(io: CliIo, o: MirrorFlags): Promise<void> {
   process.once('SIGTERM', stop);
   try {
     // The credential is checked before the database is touched: a wrong secret fails fast, with the reason.
-    await tokens.token();
+    await job.checkCredential();
     await withStore(io, o, async ({ store }) => {
-      if (o.retentionDays !== undefined) {
-        if (!(await store.getTenant(tenantId))) {
-          await store.createTenant({
-            id: tenantId,
-            displayName: `Mirror of ${new URL(base).host}`,
-            createdMs: Date.now(),
-          });
-        }
-        await store.mirror.setRetention(tenantId, retentionDays);
-      }
       const bar = progress('records', undefined, io.stderr);
-      const mirror = new Mirror({
+      const status = await job.run({
         store,
-        upstream: new Upstream({ http, tokens, pacer, base, participants }),
-        counters: http.counters,
-        budgetWaitMs: () => pacer.waitedMs,
-        tenantId,
-        days,
-        now: () => Date.now() + offsetMs,
         once: o.once === true,
-        betaLogs: o.betaLogs === true,
-        ...(pseudonymizer ? { pseudonymizer } : {}),
-        concurrency,
-        pollIntervalMs,
-        lookbackMs,
         signal: controller.signal,
         log: (line) => io.stderr.write(`${line}\n`),
         onProgress: (done, total) => bar.update(done, total),
       });
-      const status = await mirror.run();
       bar.finish();
       io.stderr.write(`${statusLine(status)}\n`);
       print(io, o, status, human(status));
@@ -259,6 +188,6 @@ async function run(io: CliIo, o: MirrorFlags): Promise<void> {
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
-    http.close();
+    job.close();
   }
 }
