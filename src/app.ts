@@ -23,6 +23,7 @@ import {
 import { GraphError } from './errors.js';
 import { KeyReload } from './jobs/key-reload.js';
 import { RetentionPurge, TenantRetention } from './jobs/retention.js';
+import { startMirrorJobs } from './jobs/mirrors.js';
 import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
@@ -259,6 +260,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   });
   retention.start();
   fastify.addHook('onClose', () => retention.stop());
+  // Tenants mirrored from an upstream and kept current, each until the server closes.
+  const mirrors = startMirrorJobs(config.mirrors, deps.store, fastify.log);
+  fastify.addHook('onClose', () => mirrors.stop());
   const keyReload = new KeyReload({
     keys: identity.keys,
     onError: (err) => fastify.log.error({ err }, 'signing key reload failed'),
