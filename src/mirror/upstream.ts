@@ -118,6 +118,14 @@ export class Upstream {
 
   /** A record with every session (and its segments) and every participant; undefined when upstream has it no more. */
   async record(id: string): Promise<Obj | undefined> {
+    try {
+      return await this.#record(id);
+    } finally {
+      this.#o.pacer.done(id);
+    }
+  }
+
+  async #record(id: string): Promise<Obj | undefined> {
     const path = `${this.#o.base}/v1.0/communications/callRecords/${encodeURIComponent(id)}`;
     const record = await this.#json(
       `${path}?$expand=${encodeURIComponent('sessions($expand=segments)')}`,
@@ -143,7 +151,6 @@ export class Upstream {
         url = nextLink(page, '@odata.nextLink');
       }
     }
-    this.#o.pacer.done(id);
     const out: Obj = {};
     for (const [k, v] of Object.entries(record)) if (!k.includes('@')) out[k] = v;
     out.sessions = sessions;

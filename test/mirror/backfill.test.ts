@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { admin, assertSameLines, exported, mirror, startUpstream, type Upstream } from './helpers.js';
+import { TENANT, admin, assertSameLines, exported, mirror, startUpstream, type Upstream } from './helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-'));
 let up: Upstream;
@@ -43,6 +43,9 @@ test('a backfill through 429s, 503s, dropped connections and latency exports wha
   const db = path.join(dir, 'mirror.db');
   const r = await mirror(up, db, 7, '--beta-logs', '--json');
   await admin(up, 'DELETE', '/faults');
+  const report = (await admin(up, 'GET', `/tenants/${TENANT}/throttling-report`)) as {
+    earlyRetries: { count: number; throttled: number }[];
+  };
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout) as Summary;
   assert.equal(s.complete, true);
@@ -50,6 +53,10 @@ test('a backfill through 429s, 503s, dropped connections and latency exports wha
   assert.ok(s.logRows > 10, `log rows ${s.logRows}`);
   assert.ok(s.throttled > 0 && s.serverErrors > 0 && s.dropped > 0, JSON.stringify(s));
   assert.match(r.stderr, /records .*\/s/);
+  // After a 429 nothing new is sent before its Retry-After: only requests already in flight when it arrived (at
+  // most the workers, the lister and the log copier) reach the server early.
+  const early = report.earlyRetries[0];
+  assert.ok(!early || early.count <= (4 + 1) * early.throttled, JSON.stringify(report));
   const mine = await exported(db, s.from, until);
   const theirs = await exported(up.db, s.from, until);
   assert.ok(theirs.split('\n').length > s.created);
