@@ -29,7 +29,8 @@ import {
 } from './config/index.js';
 import { GraphError } from './errors.js';
 import { KeyReload } from './jobs/key-reload.js';
-import { RetentionPurge } from './jobs/retention.js';
+import { RetentionPurge, TenantRetention } from './jobs/retention.js';
+import { startMirrorJobs } from './jobs/mirrors.js';
 import { Shaper } from './graph/shape/reshape.js';
 import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
@@ -201,6 +202,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   });
   notifier.start();
   fastify.addHook('onClose', () => notifier.stop());
+  const tenantRetention = new TenantRetention(deps.store.mirror, config.retentionDays);
+  await tenantRetention.reload();
+  tenantRetention.start(30_000, (err) => fastify.log.error({ err }, 'reloading tenant retention failed'));
+  fastify.addHook('onClose', () => tenantRetention.stop());
   registerGraphRoutes(fastify, {
     subscriptions,
     deps: {
@@ -209,6 +214,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       tokens: new SkipTokenCodec(Buffer.from(key, 'base64')),
       shapers: { 'v1.0': new Shaper('v1.0'), beta: new Shaper('beta') },
       retentionDays: config.retentionDays,
+      tenantRetention,
     },
     auth: identity.authenticator,
     isReady: () => ready,
@@ -240,6 +246,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       clock,
       simulator,
       resilience,
+      tenantRetention,
       onRecordsWritten: () => notifier.kick(),
       onClockChanged: async () => {
         await dispatcher.runDue();
@@ -251,12 +258,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     documents: deps.store.documents,
     clock,
     retentionDays: config.retentionDays,
+    tenants: {
+      retention: tenantRetention,
+      list: async () => (await deps.store.listTenants()).map((t) => t.id),
+    },
     batch: config.retentionBatch,
     onPurged: (records) => fastify.log.info({ records }, 'retention: purged records'),
     onError: (err) => fastify.log.error({ err }, 'retention purge failed'),
   });
   retention.start();
   fastify.addHook('onClose', () => retention.stop());
+  // Tenants mirrored from an upstream and kept current, each until the server closes.
+  const mirrors = startMirrorJobs(config.mirrors, deps.store, fastify.log);
+  fastify.addHook('onClose', () => mirrors.stop());
   const keyReload = new KeyReload({
     keys: identity.keys,
     onError: (err) => fastify.log.error({ err }, 'signing key reload failed'),

@@ -8,6 +8,7 @@ import { faultsCommands } from './faults.js';
 import { generateCommand } from './generate.js';
 import { transferCommands } from './transfer.js';
 import { keysCommands } from './keys.js';
+import { mirrorCommands } from './mirror.js';
 import { serveCommand } from './serve.js';
 import { subscriptionCommands } from './subscription.js';
 import { tenantCommands } from './tenant.js';
@@ -34,6 +35,7 @@ function buildProgram(io: CliIo): Command {
   clockCommand(program, io);
   subscriptionCommands(program, io);
   faultsCommands(program, io);
+  mirrorCommands(program, io);
   return program;
 }
 

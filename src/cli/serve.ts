@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { loadConfig, readFaults } from '../config/index.js';
+import { loadConfig, readFaults, readMirrors, type ConfigInput } from '../config/index.js';
 import { startServer } from '../main.js';
 import { collect } from './common.js';
 
@@ -20,6 +20,7 @@ interface ServeOpts {
   throttling?: string;
   rateLimitHeaders?: boolean;
   faults?: string;
+  mirrors?: string;
   faultSeed?: string;
 }
 
@@ -54,6 +55,7 @@ export function serveCommand(program: Command): void {
       "Graph throttling: 'graph', a JSON budget file, or 'off' (default graph; demo: off) (env CALLRECORDS_THROTTLING)",
     )
     .option('--rate-limit-headers', 'send RateLimit-* headers (env CALLRECORDS_RATE_LIMIT_HEADERS=1)')
+    .option('--mirrors <file>', 'tenants to mirror and keep current, a JSON file (env CALLRECORDS_MIRRORS)')
     .option('--faults <file>', 'fault injection rules, a JSON file (env CALLRECORDS_FAULTS: JSON or a file)')
     .option('--fault-seed <n>', 'seed of probabilistic faults (env CALLRECORDS_FAULT_SEED; default 1)')
     .option(
@@ -95,6 +97,7 @@ export function serveCommand(program: Command): void {
         throttling: o.throttling,
         ...(o.rateLimitHeaders ? { rateLimitHeaders: true } : {}),
         ...(o.faults ? { faults: readFaults(o.faults) } : {}),
+        ...(o.mirrors ? { mirrors: readMirrors(o.mirrors) as ConfigInput['mirrors'] } : {}),
         faultSeed: o.faultSeed === undefined ? undefined : Number(o.faultSeed),
         ...(trustedIssuers.length ? { trustedIssuers } : {}),
       });

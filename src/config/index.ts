@@ -16,6 +16,30 @@ function isCidr(s: string): boolean {
 
 export const DEMO_TENANT_ID = 'dc368399-474c-4d40-900c-6265431fd81f';
 
+/** One mirror job the server runs (`callrecords mirror` without --once; src/mirror/index.ts checks the rest). */
+const mirrorJobSchema = z
+  .object({
+    upstream: z.string().optional(),
+    authority: z.string().optional(),
+    cloud: z.enum(['global', 'usgov', 'dod', 'china']).optional(),
+    tenant: z.string(),
+    clientId: z.string(),
+    clientSecret: z.string().optional(),
+    certificate: z.string().optional(),
+    scope: z.string().optional(),
+    days: z.number().int().min(1).max(3650).default(30),
+    betaLogs: z.boolean().optional(),
+    pseudonymizeKey: z.string().optional(),
+    concurrency: z.number().int().min(1).max(32).optional(),
+    pollIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
+    lookbackHours: z.number().int().min(1).max(2160).optional(),
+    now: z.string().optional(),
+    allowNetwork: z.array(z.string()).optional(),
+    maxAttempts: z.number().int().min(1).max(100).optional(),
+    retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
+  })
+  .strict();
+
 const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -130,6 +154,8 @@ const configSchema = z.object({
   faults: z.array(z.unknown()).default([]),
   /** Seed of the fault rules' generators (a rule's own `seed` wins). */
   faultSeed: z.coerce.number().int().default(1),
+  /** Tenants the server mirrors from an upstream and keeps current (docs/mirror.md). */
+  mirrors: z.array(mirrorJobSchema).default([]),
 });
 
 /** Limits set from the environment as plain numbers. */
@@ -182,6 +208,8 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       env.CALLRECORDS_RATE_LIMIT_HEADERS.toLowerCase(),
     );
   if (env.CALLRECORDS_FAULTS) fromEnv.faults = readFaults(env.CALLRECORDS_FAULTS);
+  if (env.CALLRECORDS_MIRRORS)
+    fromEnv.mirrors = readMirrors(env.CALLRECORDS_MIRRORS) as ConfigInput['mirrors'];
   if (env.CALLRECORDS_FAULT_SEED) fromEnv.faultSeed = Number(env.CALLRECORDS_FAULT_SEED);
   if (env.CALLRECORDS_OUTBOUND_ALLOW)
     fromEnv.outboundAllow = env.CALLRECORDS_OUTBOUND_ALLOW.split(',')
@@ -235,4 +263,28 @@ export function readFaults(text: string): unknown[] {
     // reported below
   }
   throw new Error('invalid configuration: faults must be a JSON array of rules (or {"rules": [...]})');
+}
+
+/** Mirror jobs: a JSON array, or the path of a file holding one (`--mirrors`, CALLRECORDS_MIRRORS). */
+export function readMirrors(text: string): unknown[] {
+  let json = text.trim();
+  if (!json.startsWith('[')) {
+    try {
+      json = readFileSync(json, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `invalid configuration: cannot read the mirrors file ${text}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (Array.isArray(parsed)) return parsed as unknown[];
+  } catch {
+    // reported below
+  }
+  throw new Error('invalid configuration: mirrors must be a JSON array of mirror jobs');
 }

@@ -1,12 +1,71 @@
 // Deletes call records that fell out of the retention window, in bounded batches, on an unref'd timer, so a
 // large purge never holds the database for long and never keeps the process alive. `stop` waits for a run.
 import type { Clock } from '../clock.js';
-import type { DocumentStore } from '../store/index.js';
+import type { DocumentStore, MirrorStore } from '../store/index.js';
+
+const DAY = 86_400_000;
+
+/**
+ * Each tenant's retention: the server's days, or the tenant's own (a mirrored tenant keeps everything unless told
+ * otherwise). Read on every Graph request, so kept in memory and reloaded from the store every `intervalMs` and
+ * after a change made through this process.
+ */
+export class TenantRetention {
+  readonly #store: Pick<MirrorStore, 'listRetention'>;
+  readonly #defaultDays: number;
+  #own = new Map<string, number | null>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(store: Pick<MirrorStore, 'listRetention'>, defaultDays: number) {
+    this.#store = store;
+    this.#defaultDays = defaultDays;
+  }
+
+  get defaultDays(): number {
+    return this.#defaultDays;
+  }
+
+  /** The tenant's retention in days, or null for unlimited. */
+  daysFor(tenantId: string): number | null {
+    const own = this.#own.get(tenantId);
+    return own === undefined ? this.#defaultDays : own;
+  }
+
+  /** The earliest start a tenant's records may have to be served (epoch ms). */
+  floor(tenantId: string, now: number): number {
+    const days = this.daysFor(tenantId);
+    return days === null ? -8.64e15 : now - days * DAY;
+  }
+
+  /** The tenants with a retention of their own. */
+  overrides(): ReadonlyMap<string, number | null> {
+    return this.#own;
+  }
+
+  async reload(): Promise<void> {
+    this.#own = new Map((await this.#store.listRetention()).map((r) => [r.tenantId, r.days]));
+  }
+
+  start(intervalMs = 30_000, onError?: (err: unknown) => void): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      this.reload().catch((err: unknown) => onError?.(err));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+}
 
 export interface RetentionOptions {
   documents: DocumentStore;
   clock: Clock;
   retentionDays: number;
+  /** Tenants with a retention of their own (purged by theirs, or never when unlimited). */
+  tenants?: { retention: TenantRetention; list: () => Promise<string[]> };
   /** Records deleted per transaction. */
   batch: number;
   /** Real milliseconds between purges (default ten minutes). */
@@ -42,12 +101,24 @@ export class RetentionPurge {
 
   async #purge(): Promise<number> {
     const { documents, clock, batch } = this.#o;
-    const before = clock.now() - this.#o.retentionDays * 86_400_000;
+    const now = clock.now();
     let total = 0;
-    for (let n = batch; n === batch && !this.#stopped; total += n) {
-      n = await documents.purgeOlderThan(undefined, before, batch);
-      // Let requests in between batches.
-      await new Promise((resolve) => setImmediate(resolve));
+    const purge = async (tenantId: string | undefined, before: number) => {
+      for (let n = batch; n === batch && !this.#stopped; total += n) {
+        n = await documents.purgeOlderThan(tenantId, before, batch);
+        // Let requests in between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const tenants = this.#o.tenants;
+    if (!tenants || tenants.retention.overrides().size === 0) {
+      await purge(undefined, now - this.#o.retentionDays * DAY);
+    } else {
+      // Some tenants keep their own: every tenant is purged by its retention.
+      for (const tenantId of await tenants.list()) {
+        const days = tenants.retention.daysFor(tenantId);
+        if (days !== null) await purge(tenantId, now - days * DAY);
+      }
     }
     if (total > 0) this.#o.onPurged?.(total);
     return total;

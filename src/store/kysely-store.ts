@@ -3,6 +3,7 @@ import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kyse
 import type { CallRecordDocument } from '../graph/model/index.js';
 import { KyselyDocumentStore, type DocumentStore } from './document-store.js';
 import { KyselyIdentityStore, type IdentityStore } from './identity-store.js';
+import { KyselyMirrorStore, type MirrorStore } from './mirror-store.js';
 import { KyselyLogStore, type LogStore } from './log-store.js';
 import { KyselyPendingStore, type PendingStore } from './pending-store.js';
 import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notifications/queue.js';
@@ -76,6 +77,7 @@ export class KyselyStore implements Store {
   readonly pending: PendingStore;
   readonly subscriptions: SubscriptionStore;
   readonly notifications: NotificationQueue;
+  readonly mirror: MirrorStore;
 
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
@@ -88,6 +90,7 @@ export class KyselyStore implements Store {
     this.logs = new KyselyLogStore(options.db, options.json);
     this.subscriptions = new KyselySubscriptionStore(options.db);
     this.notifications = new KyselyNotificationQueue(options.db);
+    this.mirror = new KyselyMirrorStore(options.db);
     this.pending = new KyselyPendingStore(options.db, (trx, tenantId, docs) =>
       this.#upsertIn(trx, tenantId, docs),
     );
@@ -161,6 +164,10 @@ export class KyselyStore implements Store {
         'notification_seen',
         'webhook_deliveries',
         'subscriptions',
+        'mirror_queue',
+        'mirror_windows',
+        'mirror_state',
+        'tenant_retention',
       ] as const) {
         await trx.deleteFrom(table).where('tenant_id', '=', id).execute();
       }

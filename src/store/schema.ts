@@ -138,7 +138,43 @@ export interface PendingRecordsTable {
   body: string;
 }
 
+/** The mirror's status per mirrored tenant (migration 011); status is JSON (src/store/mirror-store.ts). */
+export interface MirrorStateTable {
+  tenant_id: string;
+  upstream: string;
+  updated_ms: number;
+  status: string;
+}
+
+/** A window of the mirror's backfill: `kind` is 'records' or a telephony log; done_ms null until copied. */
+export interface MirrorWindowsTable {
+  tenant_id: string;
+  kind: string;
+  start_ms: number;
+  end_ms: number;
+  done_ms: number | null;
+}
+
+/** A record the mirror has listed upstream at a version it does not have yet. */
+export interface MirrorQueueTable {
+  tenant_id: string;
+  id: string;
+  version: number;
+  start_ms: number;
+  attempts: number;
+}
+
+/** A tenant's own retention in days (null: unlimited). */
+export interface TenantRetentionTable {
+  tenant_id: string;
+  days: number | null;
+}
+
 export interface Database extends NotifyTables {
+  mirror_state: MirrorStateTable;
+  mirror_windows: MirrorWindowsTable;
+  mirror_queue: MirrorQueueTable;
+  tenant_retention: TenantRetentionTable;
   apps: AppsTable;
   app_secrets: AppSecretsTable;
   app_certificates: AppCertificatesTable;

@@ -4,6 +4,7 @@ import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { LogKind, LogStore } from './log-store.js';
+import type { MirrorStore } from './mirror-store.js';
 import type { PendingStore } from './pending-store.js';
 import type { NotificationQueue } from './notifications/queue.js';
 import type { SubscriptionStore } from './notifications/subscriptions.js';
@@ -82,6 +83,8 @@ export interface Store {
   readonly subscriptions: SubscriptionStore;
   /** The outbox written with each record version, and the per-subscription delivery queue. */
   readonly notifications: NotificationQueue;
+  /** The mirror's work queue, checkpoints and status, and per-tenant retention. */
+  readonly mirror: MirrorStore;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -6,12 +6,14 @@ import { Lockout } from '../../auth/lockout.js';
 import type { VirtualClock } from '../../clock.js';
 import { GraphError } from '../../errors.js';
 import type { CallSimulator } from '../../simulate/index.js';
+import type { TenantRetention } from '../../jobs/retention.js';
 import type { Resilience } from '../../resilience/index.js';
 import type { Store } from '../../store/index.js';
 import { registerCallRoutes } from './calls.js';
 import { registerClockRoutes } from './clock.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import { registerFaultRoutes } from './faults.js';
+import { registerMirrorRoutes } from './mirrors.js';
 import { registerRecordRoutes } from './records.js';
 
 export interface AdminOptions {
@@ -29,6 +31,8 @@ export interface AdminOptions {
   /** Wrong admin keys allowed per source address within the window before a 429 (default 20 in 60 s). */
   failuresPerAddress?: number;
   failureWindowMs?: number;
+  /** Tenants' own retention: /admin/tenants/{id}/retention and the mirrors' status (routes absent without it). */
+  tenantRetention?: TenantRetention;
   /** Longest NDJSON import line, in bytes (default 16 MiB). */
   importMaxLineBytes?: number;
 }
@@ -66,6 +70,7 @@ export function registerAdminRoutes(app: FastifyInstance, o: AdminOptions): void
       registerClockRoutes(admin, o.clock, o.store, o.onClockChanged);
       registerDeliveryRoutes(admin, o.store);
       if (o.resilience) registerFaultRoutes(admin, o.resilience, o.store);
+      if (o.tenantRetention) registerMirrorRoutes(admin, o.store, o.tenantRetention);
       if (o.simulator) registerCallRoutes(admin, { store: o.store, clock: o.clock, simulator: o.simulator });
       done();
     },

@@ -14,6 +14,8 @@ export interface GraphDeps {
   tokens: SkipTokenCodec;
   shapers: Record<GraphVersion, Shaper>;
   retentionDays: number;
+  /** Tenants' own retention (a mirrored tenant keeps everything by default); the server's days otherwise. */
+  tenantRetention?: { floor(tenantId: string, now: number): number };
 }
 
 export interface GraphContext {
@@ -42,7 +44,9 @@ export interface GraphResult {
 }
 
 export function minStartMs(ctx: GraphContext): number {
-  return ctx.deps.clock.now() - ctx.deps.retentionDays * 86_400_000;
+  const now = ctx.deps.clock.now();
+  const own = ctx.deps.tenantRetention;
+  return own ? own.floor(ctx.tenantId, now) : now - ctx.deps.retentionDays * 86_400_000;
 }
 
 /** Where this request's continuation tokens are valid: its tenant, the collection and the options it carries. */
