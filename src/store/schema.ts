@@ -1,6 +1,7 @@
 // Table types for Kysely. Every key starts with the tenant id; times are epoch milliseconds; bodies are the
 // canonical Graph JSON of the entity's own properties (organizer_v2 has a column of its own; sessions, segments
 // and participants share one blob per record, ./parts/codec.ts).
+import type { DashboardTables } from './dashboard-schema.js';
 import type { NotifyTables } from './notifications/schema.js';
 
 export interface TenantsTable {
@@ -138,7 +139,7 @@ export interface PendingRecordsTable {
   body: string;
 }
 
-export interface Database extends NotifyTables {
+export interface Database extends NotifyTables, DashboardTables {
   apps: AppsTable;
   app_secrets: AppSecretsTable;
   app_certificates: AppCertificatesTable;
