@@ -65,5 +65,5 @@ export interface CallSummariesTable {
 export interface DashboardTables {
   quality_rollups: QualityRollupsTable;
   telephony_rollups: TelephonyRollupsTable;
-  call_summaries: CallSummariesTable;
+  dashboard_calls: CallSummariesTable;
 }

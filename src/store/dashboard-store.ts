@@ -140,7 +140,7 @@ export class KyselyDashboardStore implements DashboardStore {
 
   async searchCalls(tenantId: string, q: CallSearch): Promise<CallSummary[]> {
     let query = this.#db
-      .selectFrom('call_summaries as s')
+      .selectFrom('dashboard_calls as s')
       .selectAll('s')
       .where('s.tenant_id', '=', tenantId)
       .where('s.start_ms', '>=', q.fromMs)

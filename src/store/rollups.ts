@@ -194,7 +194,7 @@ export async function applyRecordRollups(
     const summaries = rollups.map((r) => ({ tenant_id: tenantId, ...r.summary }));
     for (let i = 0; i < summaries.length; i += CHUNK) {
       await trx
-        .insertInto('call_summaries')
+        .insertInto('dashboard_calls')
         .values(summaries.slice(i, i + CHUNK))
         .execute();
     }
@@ -202,7 +202,7 @@ export async function applyRecordRollups(
     const ids = rollups.map((r) => r.summary.record_id);
     for (let i = 0; i < ids.length; i += CHUNK) {
       await trx
-        .deleteFrom('call_summaries')
+        .deleteFrom('dashboard_calls')
         .where('tenant_id', '=', tenantId)
         .where('record_id', 'in', ids.slice(i, i + CHUNK))
         .execute();
@@ -365,7 +365,7 @@ export async function applyLogRollups(
 
 /** The dashboard's rows of a tenant, deleted with the tenant. */
 export async function deleteTenantRollups(trx: Transaction<Database>, tenantId: string): Promise<void> {
-  for (const table of ['quality_rollups', 'telephony_rollups', 'call_summaries'] as const) {
+  for (const table of ['quality_rollups', 'telephony_rollups', 'dashboard_calls'] as const) {
     await trx.deleteFrom(table).where('tenant_id', '=', tenantId).execute();
   }
 }

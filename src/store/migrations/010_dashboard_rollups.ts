@@ -32,7 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await db.schema
-    .createTable('call_summaries')
+    .createTable('dashboard_calls')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('record_id', 'text', (c) => c.notNull())
     .addColumn('start_ms', 'bigint', (c) => c.notNull())
@@ -46,11 +46,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('poor_streams', 'integer', (c) => c.notNull())
     .addColumn('failures', 'integer', (c) => c.notNull())
     .addColumn('worst', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('call_summaries_pk', ['tenant_id', 'record_id'])
+    .addPrimaryKeyConstraint('dashboard_calls_pk', ['tenant_id', 'record_id'])
     .execute();
   await db.schema
-    .createIndex('call_summaries_by_start')
-    .on('call_summaries')
+    .createIndex('dashboard_calls_by_start')
+    .on('dashboard_calls')
     .columns(['tenant_id', 'start_ms', 'record_id'])
     .execute();
 }
