@@ -1,6 +1,6 @@
 // Reads of the dashboard's aggregates (kept at write time by ./rollups.ts): a page view sums at most a few rows
 // per day and dimension value, and lists call summaries by an index, never opening a record.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { QUALITY_COLUMNS, type QualityColumn } from './dashboard-schema.js';
 import type { Database } from './schema.js';
 
@@ -139,20 +139,26 @@ export class KyselyDashboardStore implements DashboardStore {
   }
 
   async searchCalls(tenantId: string, q: CallSearch): Promise<CallSummary[]> {
+    // With a participant, the participant index drives (its key orders by start), and each entry joins its summary;
+    // without, the summaries' own (tenant, start) index does. Either way the scan walks newest first and stops at
+    // the page's end.
+    const byUser = q.participantId !== undefined;
+    // Quoted references (portable): the join is not in the builder's static type.
+    const start = sql.ref<number>(byUser ? 'p.start_ms' : 's.start_ms');
+    const id = sql.ref<string>(byUser ? 'p.record_id' : 's.record_id');
     let query = this.#db
       .selectFrom('dashboard_calls as s')
       .selectAll('s')
-      .where('s.tenant_id', '=', tenantId)
-      .where('s.start_ms', '>=', q.fromMs)
-      .where('s.start_ms', '<', q.toMs);
-    if (q.participantId) {
-      // The participant index narrows first; the summary joins on its key.
+      .where('s.tenant_id', '=', tenantId);
+    if (q.participantId !== undefined) {
       query = query
         .innerJoin('participant_index as p', (j) =>
           j.onRef('p.tenant_id', '=', 's.tenant_id').onRef('p.record_id', '=', 's.record_id'),
         )
+        .where('p.tenant_id', '=', tenantId)
         .where('p.participant_id', '=', q.participantId);
     }
+    query = query.where(start, '>=', q.fromMs).where(start, '<', q.toMs);
     if (q.type) query = query.where('s.type', '=', q.type);
     if (q.modality) query = query.where('s.modalities', 'like', `%,${q.modality.replace(/[%_,]/g, '')},%`);
     if (q.quality === 'poor') query = query.where('s.poor_streams', '>', 0);
@@ -163,16 +169,12 @@ export class KyselyDashboardStore implements DashboardStore {
     if (before) {
       query = query.where((eb) =>
         eb.or([
-          eb('s.start_ms', '<', before.startMs),
-          eb.and([eb('s.start_ms', '=', before.startMs), eb('s.record_id', '<', before.id)]),
+          eb(start, '<', before.startMs),
+          eb.and([eb(start, '=', before.startMs), eb(id, '<', before.id)]),
         ]),
       );
     }
-    const rows = await query
-      .orderBy('s.start_ms', 'desc')
-      .orderBy('s.record_id', 'desc')
-      .limit(q.limit)
-      .execute();
+    const rows = await query.orderBy(start, 'desc').orderBy(id, 'desc').limit(q.limit).execute();
     return rows.map((r) => ({
       id: r.record_id,
       startMs: Number(r.start_ms),

@@ -40,6 +40,7 @@ interface Calls {
   next: string | null;
 }
 interface Call {
+  participants: { id: string }[];
   sessions: { segments: { streams: { breaches: string[] }[] }[] }[];
 }
 interface Job {
@@ -128,6 +129,16 @@ describe('dashboard JSON', () => {
       s.segments.flatMap((g) => g.streams.flatMap((st) => st.breaches)),
     );
     assert.ok(breaches.includes(first.worst));
+    // One participant's calls: each of them has that participant.
+    const user = one.participants[0]!.id;
+    const theirs = (
+      await admin<Calls>(`${T}/dashboard/calls?from=2026-11-01&to=2026-11-20&user=${user}&limit=200`)
+    ).body;
+    assert.ok(theirs.value.some((c) => c.id === first.id));
+    for (const c of theirs.value.slice(0, 10)) {
+      const d = (await admin<Call>(`${T}/dashboard/calls/${c.id}`)).body;
+      assert.ok(d.participants.some((p) => p.id === user));
+    }
   });
 
   test('apps: created with a secret shown once that gets a token; roles set; unknown roles refused; deleted', async () => {
