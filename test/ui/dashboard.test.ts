@@ -94,7 +94,7 @@ after(async () => {
   await browser?.close();
   await server?.close();
   if (Object.keys(loadMs).length)
-    writeFileSync(path.join(SHOTS, 'load-ms.json'), JSON.stringify(loadMs, null, 2));
+    writeFileSync(path.join(tmpdir(), 'callrecords-ui-load-ms.json'), JSON.stringify(loadMs, null, 2));
 });
 
 // --- The figures, computed from the raw records through the Graph API, with the thresholds written out here ---
