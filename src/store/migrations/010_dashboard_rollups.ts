@@ -30,6 +30,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await telephony
     .addPrimaryKeyConstraint('telephony_rollups_pk', ['tenant_id', 'dim', 'day_ms', 'key', 'currency'])
     .execute();
+  await db.schema
+    .createIndex('telephony_rollups_cover')
+    .on('telephony_rollups')
+    .columns(['tenant_id', 'dim', 'day_ms', 'key', 'currency', ...TELEPHONY_COLUMNS])
+    .execute();
 
   await db.schema
     .createTable('dashboard_calls')
