@@ -22,6 +22,7 @@ import { identityNotFound, registerIdentityRoutes } from './auth/routes.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { savedClock, type VirtualClock } from './clock.js';
 import { registerAdminRoutes } from './api/admin/index.js';
+import { registerUiRoutes } from './api/ui/static.js';
 import {
   DEFAULT_NOTIFICATION_DELAY_SECONDS,
   DEFAULT_RECORD_DELAY_SECONDS,
@@ -247,6 +248,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       simulator,
       resilience,
       tenantRetention,
+      registry: identity.registry,
       onRecordsWritten: () => notifier.kick(),
       onClockChanged: async () => {
         await dispatcher.runDue();
@@ -282,6 +284,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       ? reply.send({ status: 'ok' })
       : reply.code(503).header('retry-after', '1').send({ status: 'starting' }),
   );
+  // The dashboard's page and assets; it reads the admin API, so it is served only when that is on.
+  if (config.adminKey) registerUiRoutes(fastify);
   registerErrorHandling(fastify);
 
   return {

@@ -2,38 +2,19 @@
 // stream is poor is decided first (a calibrated Bernoulli draw that depends on the network), then metrics are drawn
 // that make `classifyAudioStream` agree: good streams stay under every threshold, poor streams exceed at least one.
 import type { AudioCodec, MediaStream, MediaStreamDirection, VideoCodec } from '../graph/model/index.js';
-import { isoDurationMs, parseIsoDurationMs, r6 } from './format.js';
+import { isoDurationMs, r6 } from './format.js';
 import { NET } from './network.js';
+import { classifyAudio } from '../quality/cqd.js';
 import type { NetClass } from './network.js';
 import { Weighted } from './prng.js';
 import type { Rng } from './prng.js';
 
-// CQD audio thresholds [CQD-SC].
-export const AUDIO_POOR = { degradation: 1.0, rttMs: 500, loss: 0.1, jitterMs: 30, concealed: 0.07 } as const;
+// CQD audio thresholds and classification [CQD-SC], shared with the store's rollups and the dashboard.
+export { AUDIO_POOR } from '../quality/cqd.js';
 
-/**
- * Classifies an audio stream as CQD does: poor if any of degradation > 1.0, RTT > 500 ms, packet loss > 0.1,
- * jitter > 30 ms, concealed-sample ratio > 0.07; unclassified when none of these metrics is present. Jitter is
- * `averageJitter` (inter-arrival jitter), falling back to `averageAudioNetworkJitter`.
- */
+/** Classifies an audio stream as CQD does (src/quality/cqd.ts): 'good', 'poor' or 'unclassified'. */
 export function classifyAudioStream(s: MediaStream): 'good' | 'poor' | 'unclassified' {
-  const jitter = s.averageJitter ?? s.averageAudioNetworkJitter;
-  const metrics = [
-    s.averageAudioDegradation,
-    s.averageRoundTripTime,
-    s.averagePacketLossRate,
-    jitter,
-    s.averageRatioOfConcealedSamples,
-  ];
-  if (metrics.every((m) => m === null || m === undefined)) return 'unclassified';
-  if (s.averageAudioDegradation != null && s.averageAudioDegradation > AUDIO_POOR.degradation) return 'poor';
-  if (s.averageRoundTripTime != null && parseIsoDurationMs(s.averageRoundTripTime) > AUDIO_POOR.rttMs)
-    return 'poor';
-  if (s.averagePacketLossRate != null && s.averagePacketLossRate > AUDIO_POOR.loss) return 'poor';
-  if (jitter != null && parseIsoDurationMs(jitter) > AUDIO_POOR.jitterMs) return 'poor';
-  if (s.averageRatioOfConcealedSamples != null && s.averageRatioOfConcealedSamples > AUDIO_POOR.concealed)
-    return 'poor';
-  return 'good';
+  return classifyAudio(s).quality;
 }
 
 /** Relative likelihood of a poor audio stream per network class [est: 2.4 GHz/mobile/VPN worse]. */

@@ -2,6 +2,7 @@
 // then the blobs of their sessions, segments and participants with one query (no N+1).
 import type { Kysely } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
+import { assembleDocument } from './assemble.js';
 import { decodeParts } from './parts/codec.js';
 import { deleteRecordsIn } from './record-delete.js';
 import type { Database } from './schema.js';
@@ -23,8 +24,6 @@ export interface DocumentStore {
   /** Deletes the records (and everything under them) that started before `beforeMs`, at most `limit`. */
   purgeOlderThan(tenantId: string | undefined, beforeMs: number, limit: number): Promise<number>;
 }
-
-type Obj = Record<string, unknown>;
 
 export class KyselyDocumentStore implements DocumentStore {
   readonly #db: Kysely<Database>;
@@ -67,18 +66,7 @@ export class KyselyDocumentStore implements DocumentStore {
       .where('record_id', 'in', ids)
       .execute();
     const partsOf = new Map(blobs.map((b) => [b.record_id, decodeParts(b.data)]));
-    const docs = page.map((r) => {
-      const parts = partsOf.get(r.id);
-      return {
-        ...(JSON.parse(r.body) as Obj),
-        organizer_v2: r.organizer === null ? null : (JSON.parse(r.organizer) as Obj),
-        participants_v2: (parts?.participants ?? []).map((p) => JSON.parse(p.body) as Obj),
-        sessions: (parts?.sessions ?? []).map((s) => ({
-          ...(JSON.parse(s.body) as Obj),
-          segments: s.segments.map((g) => JSON.parse(g.body) as Obj),
-        })),
-      } as unknown as CallRecordDocument;
-    });
+    const docs = page.map((r) => assembleDocument(r.body, r.organizer, partsOf.get(r.id)));
     const last = page[page.length - 1]!;
     return records.length > o.limit
       ? { docs, next: { startMs: Number(last.start_ms), id: last.id } }

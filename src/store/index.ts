@@ -5,6 +5,7 @@ import type { Store, StoredJson } from './types.js';
 export type * from './types.js';
 export type * from './identity-store.js';
 export type * from './document-store.js';
+export type * from './dashboard-store.js';
 export type * from './log-store.js';
 export type * from './pending-store.js';
 export type * from './mirror-store.js';

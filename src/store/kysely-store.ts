@@ -12,6 +12,8 @@ import { migrateToLatest } from './migrate.js';
 import { PartsReader } from './parts/reader.js';
 import { deleteRecordsIn } from './record-delete.js';
 import { PreparedQueries } from './prepared.js';
+import { applyRecordRollups, deleteTenantRollups } from './rollups.js';
+import { KyselyDashboardStore, type DashboardStore } from './dashboard-store.js';
 import { toRows, type RecordRows } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -78,6 +80,7 @@ export class KyselyStore implements Store {
   readonly subscriptions: SubscriptionStore;
   readonly notifications: NotificationQueue;
   readonly mirror: MirrorStore;
+  readonly dashboard: DashboardStore;
 
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
@@ -91,6 +94,7 @@ export class KyselyStore implements Store {
     this.subscriptions = new KyselySubscriptionStore(options.db);
     this.notifications = new KyselyNotificationQueue(options.db);
     this.mirror = new KyselyMirrorStore(options.db);
+    this.dashboard = new KyselyDashboardStore(options.db);
     this.pending = new KyselyPendingStore(options.db, (trx, tenantId, docs) =>
       this.#upsertIn(trx, tenantId, docs),
     );
@@ -171,6 +175,7 @@ export class KyselyStore implements Store {
       ] as const) {
         await trx.deleteFrom(table).where('tenant_id', '=', id).execute();
       }
+      await deleteTenantRollups(trx, id);
       const r = await trx.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
       return r.numDeletedRows > 0n;
     });
@@ -412,6 +417,13 @@ export class KyselyStore implements Store {
       trx,
       'participant_index',
       written.flatMap((r) => r.participantIndex),
+    );
+    // The dashboard's aggregates commit (or not) with the records (src/store/rollups.ts).
+    await applyRecordRollups(
+      trx,
+      tenantId,
+      written.map((r) => r.rollup),
+      1,
     );
     // The change-notification outbox row commits (or not) with the record itself (src/notify/README.md).
     const existed = new Set(replaced);

@@ -11,6 +11,7 @@ import {
   type LogRows,
 } from './log-rows.js';
 import { PreparedQueries } from './prepared.js';
+import { applyLogRollups } from './rollups.js';
 import type { Database } from './schema.js';
 import type { StoredJson } from './types.js';
 
@@ -93,6 +94,8 @@ export class KyselyLogStore implements LogStore {
     ] as const;
     if (tables.every(([, list]) => list.length === 0)) return;
     await this.#db.transaction().execute(async (trx) => {
+      // The dashboard's telephony rollups commit with the rows (src/store/rollups.ts).
+      await applyLogRollups(trx, tenantId, rows);
       for (const [table, list] of tables) {
         for (let i = 0; i < list.length; i += CHUNK) {
           const chunk = list.slice(i, i + CHUNK);

@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_notifications.js';
 import * as m006 from './migrations/006_record_parts.js';
 import * as m007 from './migrations/007_opt_in_mark.js';
 import * as m011 from './migrations/011_mirror.js';
+import * as m010 from './migrations/010_dashboard_rollups.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_call_records': m001,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006_record_parts': m006,
   '007_opt_in_mark': m007,
   '011_mirror': m011,
+  '010_dashboard_rollups': m010,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

@@ -3,6 +3,7 @@
 // compressed blob per record (./parts/codec.ts).
 import type { CallRecordDocument } from '../graph/model/index.js';
 import { encodeParts, type RecordParts } from './parts/codec.js';
+import { recordRollup, type RecordRollup } from './rollups.js';
 import type { CallRecordPartsTable, CallRecordsTable, ParticipantIndexTable } from './schema.js';
 import type { StoredJson } from './types.js';
 
@@ -10,6 +11,8 @@ export interface RecordRows {
   record: CallRecordsTable;
   parts: CallRecordPartsTable;
   participantIndex: ParticipantIndexTable[];
+  /** What the record adds to the dashboard's rollups (computed here, where the document is at hand). */
+  rollup: RecordRollup;
 }
 
 const NAVIGATION = new Set(['sessions', 'participants_v2', 'organizer_v2']);
@@ -64,7 +67,12 @@ function rowsWith(json: StoredJson, tenantId: string, doc: CallRecordDocument, d
     start_ms: startMs,
     record_id: doc.id,
   }));
-  return { record, parts: { tenant_id: tenantId, record_id: doc.id, data }, participantIndex };
+  return {
+    record,
+    parts: { tenant_id: tenantId, record_id: doc.id, data },
+    participantIndex,
+    rollup: recordRollup(doc),
+  };
 }
 
 /** The rows of one document. */

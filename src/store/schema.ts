@@ -1,6 +1,7 @@
 // Table types for Kysely. Every key starts with the tenant id; times are epoch milliseconds; bodies are the
 // canonical Graph JSON of the entity's own properties (organizer_v2 has a column of its own; sessions, segments
 // and participants share one blob per record, ./parts/codec.ts).
+import type { DashboardTables } from './dashboard-schema.js';
 import type { NotifyTables } from './notifications/schema.js';
 
 export interface TenantsTable {
@@ -170,7 +171,7 @@ export interface TenantRetentionTable {
   days: number | null;
 }
 
-export interface Database extends NotifyTables {
+export interface Database extends NotifyTables, DashboardTables {
   mirror_state: MirrorStateTable;
   mirror_windows: MirrorWindowsTable;
   mirror_queue: MirrorQueueTable;

@@ -1,6 +1,7 @@
 // The store's domain interface. API handlers and the generator talk to this, never to SQL.
 import type { RecordRows } from './rows.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
+import type { DashboardStore } from './dashboard-store.js';
 import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { LogKind, LogStore } from './log-store.js';
@@ -85,6 +86,8 @@ export interface Store {
   readonly notifications: NotificationQueue;
   /** The mirror's work queue, checkpoints and status, and per-tenant retention. */
   readonly mirror: MirrorStore;
+  /** The dashboard's aggregates and call summaries, kept at write time. */
+  readonly dashboard: DashboardStore;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -9,11 +9,15 @@ import type { CallSimulator } from '../../simulate/index.js';
 import type { TenantRetention } from '../../jobs/retention.js';
 import type { Resilience } from '../../resilience/index.js';
 import type { Store } from '../../store/index.js';
+import type { Registry } from '../../auth/registry.js';
+import { registerAppRoutes } from './apps.js';
 import { registerCallRoutes } from './calls.js';
 import { registerClockRoutes } from './clock.js';
+import { registerDashboardRoutes } from './dashboard.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import { registerFaultRoutes } from './faults.js';
 import { registerMirrorRoutes } from './mirrors.js';
+import { registerGenerateRoutes } from './generate.js';
 import { registerRecordRoutes } from './records.js';
 
 export interface AdminOptions {
@@ -35,6 +39,8 @@ export interface AdminOptions {
   tenantRetention?: TenantRetention;
   /** Longest NDJSON import line, in bytes (default 16 MiB). */
   importMaxLineBytes?: number;
+  /** App registrations: /admin/tenants/{id}/apps (routes absent without it). */
+  registry?: Registry;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -72,6 +78,17 @@ export function registerAdminRoutes(app: FastifyInstance, o: AdminOptions): void
       if (o.resilience) registerFaultRoutes(admin, o.resilience, o.store);
       if (o.tenantRetention) registerMirrorRoutes(admin, o.store, o.tenantRetention);
       if (o.simulator) registerCallRoutes(admin, { store: o.store, clock: o.clock, simulator: o.simulator });
+      if (o.registry) registerAppRoutes(admin, { store: o.store, registry: o.registry });
+      registerGenerateRoutes(admin, {
+        store: o.store,
+        clock: o.clock,
+        ...(o.onRecordsWritten ? { onRecordsWritten: o.onRecordsWritten } : {}),
+      });
+      registerDashboardRoutes(admin, {
+        store: o.store,
+        clock: o.clock,
+        ...(o.resilience ? { resilience: o.resilience } : {}),
+      });
       done();
     },
     { prefix: '/admin' },
