@@ -214,7 +214,7 @@ export const ERROR_CATALOG = {
     status: 414,
     code: 'RequestUriTooLong',
     message: 'The request URI is too long.',
-    when: 'A path segment over the router limit (1,000 characters) outside the Graph and token routes.',
+    when: 'A request whose URI is longer than the server accepts.',
   },
   unsupportedMediaType: {
     status: 415,

@@ -30,7 +30,8 @@ export const REQUEST_ERRORS: Readonly<Record<string, Mapped>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { key: 'badRequest', message: UNREADABLE_JSON },
   FST_ERR_BAD_URL: { key: 'badRequest', message: INVALID_URI },
   FST_ERR_INVALID_URL: { key: 'badRequest', message: INVALID_URI },
-  FST_ERR_MAX_PARAM_LENGTH: { key: 'uriTooLong' },
+  // Graph's front end (HTTP.sys) answers an over-long path segment with 400, not 414.
+  FST_ERR_MAX_PARAM_LENGTH: { key: 'badRequest', message: INVALID_URI },
   FST_ERR_ROUTE_MISSING_CONTENT_TYPE: { key: 'unsupportedMediaType' },
   FST_ERR_ROUTE_MISSING_CONTENT: { key: 'badRequest', message: 'Empty Payload. JSON content expected.' },
   FST_ERR_HANDLER_TIMEOUT: { key: 'serviceUnavailable', message: 'The request timed out. Retry it.' },
