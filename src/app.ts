@@ -1,5 +1,6 @@
 // The composition root: builds the Fastify app with its dependencies. It never listens (main does).
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -28,7 +29,9 @@ import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
 import { Notifier, SubscriptionService } from './notify/index.js';
 import { OutboundPolicy, type Resolver } from './net/outbound-policy.js';
-import { buildResilience, type Resilience } from './resilience/index.js';
+import { buildResilience, parseFaultRules, SharedFaultRules, type Resilience } from './resilience/index.js';
+import { buildCoordination, type Coordination } from './coord/index.js';
+import { CLOCK_TOPIC, Poller, SharedClock } from './coord/sync.js';
 import type { Store } from './store/index.js';
 
 export interface AppDeps {
@@ -40,6 +43,8 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** Resolves the names of outbound requests (default: the system resolver); tests pass their own. */
   resolver?: Resolver;
+  /** What instances share (default: Redis when `redisUrl` is configured, else this process alone). */
+  coordination?: Coordination;
 }
 
 export interface App {
@@ -54,6 +59,10 @@ export interface App {
   retention: RetentionPurge;
   /** Throttling, fault injection and Retry-After compliance. */
   resilience: Resilience;
+  /** What this instance shares with the others (Redis), or keeps for itself. */
+  coordination: Coordination;
+  /** This instance's name in webhook claims and job leases. */
+  instanceId: string;
   /** Set once the server can serve; /healthz answers 503 before. */
   setReady(ready: boolean): void;
 }
@@ -96,6 +105,8 @@ class RequestLog extends LogController {
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? (await savedClock(deps.store));
+  const coord = deps.coordination ?? (await buildCoordination(config));
+  const instanceId = config.instanceId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   const identityPathError = identityNotFound(clock);
   const options = {
     logger: {
@@ -139,9 +150,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       faultSeed: config.faultSeed,
     },
     clock,
+    coord.counters,
   );
+  // Fault rules live in the store, so every instance serves the same ones (and the admin API changes them all).
+  const faultRules = new SharedFaultRules(deps.store, coord.bus, resilience.faults);
+  await faultRules.init(parseFaultRules(config.faults));
+  resilience.rules = faultRules;
   const key = await deps.store.setSettingIfAbsent('skiptoken-key', randomBytes(32).toString('base64'));
-  const identity = await buildIdentity(config, deps.store, clock);
+  const identity = await buildIdentity(config, deps.store, clock, coord);
   let ready = false;
   const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
 
@@ -178,6 +194,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     maxRetryMs: config.webhookMaxRetrySeconds * 1000,
     concurrency: config.webhookConcurrency,
     outbound,
+    instanceId,
+    leaseMs: config.webhookLeaseSeconds * 1000,
     deliveryFault: (d) => resilience.faults.forDelivery(d),
   });
   const subscriptions = new SubscriptionService({
@@ -213,12 +231,33 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     pending: deps.store.pending,
     onDelivered: () => notifier.kick(),
     onError: (err) => fastify.log.error({ err }, 'delivering simulated call records failed'),
+    lease: { leases: deps.store.leases, holder: instanceId },
   });
   dispatcher.start();
   fastify.addHook('onClose', () => dispatcher.stop());
+  // The virtual clock, as moved by any instance: the store keeps it, the bus or the poll brings it here.
+  const sharedClock = new SharedClock({
+    clock,
+    settings: deps.store,
+    bus: coord.bus,
+    onChange: async () => {
+      await dispatcher.runDue();
+      notifier.kick();
+    },
+    onError: (err) => fastify.log.warn({ err }, 'reading the shared virtual clock failed'),
+  });
+  await sharedClock.refresh();
+  const poller = new Poller(
+    config.syncIntervalMs,
+    [() => sharedClock.refresh(), () => faultRules.refresh()],
+    (err) => fastify.log.warn({ err }, 'reading shared state failed'),
+  );
+  poller.start();
+  fastify.addHook('onClose', () => poller.stop());
   if (config.adminKey) {
     const simulator = new CallSimulator({
       clock,
+      calls: coord.calls,
       pending: deps.store.pending,
       recordDelaySeconds: config.recordDelaySeconds ?? DEFAULT_RECORD_DELAY_SECONDS,
       onPending: () => dispatcher.runDue(),
@@ -227,6 +266,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       adminKey: config.adminKey,
       failuresPerAddress: config.adminFailuresPerAddress,
       failureWindowMs: config.adminFailureWindowSeconds * 1000,
+      failures: coord.failures('admin', config.adminFailureWindowSeconds * 1000),
       importMaxLineBytes: config.importMaxLineBytes,
       store: deps.store,
       clock,
@@ -237,6 +277,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         await dispatcher.runDue();
         notifier.kick();
       },
+      onClockSaved: async (state) => {
+        sharedClock.saved(state);
+        await coord.bus.publish(CLOCK_TOPIC);
+      },
     });
   }
   const retention = new RetentionPurge({
@@ -246,20 +290,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     batch: config.retentionBatch,
     onPurged: (records) => fastify.log.info({ records }, 'retention: purged records'),
     onError: (err) => fastify.log.error({ err }, 'retention purge failed'),
+    lease: { leases: deps.store.leases, holder: instanceId },
   });
   retention.start();
   fastify.addHook('onClose', () => retention.stop());
   const keyReload = new KeyReload({
     keys: identity.keys,
+    intervalMs: config.keyReloadSeconds * 1000,
     onError: (err) => fastify.log.error({ err }, 'signing key reload failed'),
   });
   keyReload.start();
   fastify.addHook('onClose', () => keyReload.stop());
-  fastify.get('/healthz', (_request, reply) =>
-    ready
-      ? reply.send({ status: 'ok' })
-      : reply.code(503).header('retry-after', '1').send({ status: 'starting' }),
-  );
+  // Ready, and Redis (when configured) answering: a load balancer takes an instance that lost Redis out of rotation.
+  fastify.get('/healthz', async (_request, reply) => {
+    if (!ready) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
+    const redis = await coord.health();
+    if (!redis) return reply.send({ status: 'ok' });
+    const ok = redis.status === 'ok';
+    if (!ok) void reply.code(503).header('retry-after', '1');
+    return reply.send({ status: ok ? 'ok' : 'unavailable', checks: { redis } });
+  });
+  if (!deps.coordination) fastify.addHook('onClose', () => coord.close());
   registerErrorHandling(fastify);
 
   return {
@@ -270,6 +321,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     notifier,
     retention,
     resilience,
+    coordination: coord,
+    instanceId,
     setReady: (r) => (ready = r),
   };
 }

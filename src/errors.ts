@@ -185,6 +185,13 @@ export const ERROR_CATALOG = {
     message: 'The service is busy. Retry after the number of seconds in the Retry-After header.',
     when: 'Another writer (a CLI import, another process) held the database past the busy timeout.',
   },
+  sharedStateUnavailable: {
+    status: 503,
+    code: 'ServiceUnavailable',
+    message:
+      'The service is temporarily unavailable. Retry after the number of seconds in the Retry-After header.',
+    when: 'Redis, which several instances share (`CALLRECORDS_REDIS_URL`), did not answer.',
+  },
   throttled: {
     status: 429,
     code: 'TooManyRequests',

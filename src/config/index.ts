@@ -126,6 +126,27 @@ const configSchema = z.object({
     .default(16 * 1024 * 1024),
   /** How long a write waits for another writer (another process) to release the database, in ms. */
   dbBusyTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /**
+   * Redis shared by several instances on one database (throttling counters, failed sign-ins, client-assertion ids,
+   * simulated calls, change bus). Without it each process keeps these for itself: right for one instance.
+   */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of every Redis key, so deployments (or test runs) can share one Redis. */
+  redisPrefix: z.string().min(1).max(100).default('callrecords:'),
+  /** This instance's name in webhook claims and job leases (default: host, process id and a random part). */
+  instanceId: z
+    .string()
+    .regex(/^[\w.:@/-]{1,200}$/)
+    .optional(),
+  /** How long an instance's claim on queued notifications lasts, in seconds: a dead instance's come back after it. */
+  webhookLeaseSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Seconds between re-reads of the signing keys (another instance or `keys rotate` may have rotated them). */
+  keyReloadSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Milliseconds between re-reads of state other instances change: the virtual clock and fault rules. */
+  syncIntervalMs: z.coerce.number().int().min(100).max(600_000).default(2000),
   /** Fault injection rules (src/resilience/faults.ts validates them when the app is built). */
   faults: z.array(z.unknown()).default([]),
   /** Seed of the fault rules' generators (a rule's own `seed` wins). */
@@ -146,6 +167,9 @@ const NUMERIC_ENV = [
   ['CALLRECORDS_IMPORT_MAX_LINE_BYTES', 'importMaxLineBytes'],
   ['CALLRECORDS_DB_BUSY_TIMEOUT_MS', 'dbBusyTimeoutMs'],
   ['CALLRECORDS_ADMIN_FAILURES_PER_ADDRESS', 'adminFailuresPerAddress'],
+  ['CALLRECORDS_WEBHOOK_LEASE_SECONDS', 'webhookLeaseSeconds'],
+  ['CALLRECORDS_KEY_RELOAD_SECONDS', 'keyReloadSeconds'],
+  ['CALLRECORDS_SYNC_INTERVAL_MS', 'syncIntervalMs'],
 ] as const satisfies readonly (readonly [string, keyof ConfigInput])[];
 
 export const DEMO_ADMIN_KEY = 'callrecords-demo-admin-key';
@@ -181,6 +205,9 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     fromEnv.rateLimitHeaders = ['1', 'true', 'yes'].includes(
       env.CALLRECORDS_RATE_LIMIT_HEADERS.toLowerCase(),
     );
+  if (env.CALLRECORDS_REDIS_URL) fromEnv.redisUrl = env.CALLRECORDS_REDIS_URL;
+  if (env.CALLRECORDS_REDIS_PREFIX) fromEnv.redisPrefix = env.CALLRECORDS_REDIS_PREFIX;
+  if (env.CALLRECORDS_INSTANCE_ID) fromEnv.instanceId = env.CALLRECORDS_INSTANCE_ID;
   if (env.CALLRECORDS_FAULTS) fromEnv.faults = readFaults(env.CALLRECORDS_FAULTS);
   if (env.CALLRECORDS_FAULT_SEED) fromEnv.faultSeed = Number(env.CALLRECORDS_FAULT_SEED);
   if (env.CALLRECORDS_OUTBOUND_ALLOW)

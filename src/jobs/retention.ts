@@ -1,7 +1,7 @@
 // Deletes call records that fell out of the retention window, in bounded batches, on an unref'd timer, so a
 // large purge never holds the database for long and never keeps the process alive. `stop` waits for a run.
 import type { Clock } from '../clock.js';
-import type { DocumentStore } from '../store/index.js';
+import { exclusively, type DocumentStore, type JobLeases } from '../store/index.js';
 
 export interface RetentionOptions {
   documents: DocumentStore;
@@ -13,7 +13,11 @@ export interface RetentionOptions {
   intervalMs?: number;
   onPurged?: (records: number) => void;
   onError?: (err: unknown) => void;
+  /** With several instances on one database: the purge runs where this lease is held (one instance at a time). */
+  lease?: { leases: JobLeases; holder: string };
 }
+
+const LEASE_MS = 120_000;
 
 export class RetentionPurge {
   readonly #o: RetentionOptions;
@@ -41,6 +45,17 @@ export class RetentionPurge {
   }
 
   async #purge(): Promise<number> {
+    const lease = this.#o.lease;
+    const total = lease
+      ? await exclusively(lease.leases, 'retention-purge', lease.holder, LEASE_MS, (renew) =>
+          this.#batches(renew),
+        )
+      : await this.#batches(() => Promise.resolve(true));
+    if (total) this.#o.onPurged?.(total);
+    return total ?? 0;
+  }
+
+  async #batches(renew: () => Promise<boolean>): Promise<number> {
     const { documents, clock, batch } = this.#o;
     const before = clock.now() - this.#o.retentionDays * 86_400_000;
     let total = 0;
@@ -48,8 +63,8 @@ export class RetentionPurge {
       n = await documents.purgeOlderThan(undefined, before, batch);
       // Let requests in between batches.
       await new Promise((resolve) => setImmediate(resolve));
+      if (n === batch && !(await renew())) return total + n;
     }
-    if (total > 0) this.#o.onPurged?.(total);
     return total;
   }
 

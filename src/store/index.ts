@@ -7,6 +7,8 @@ export type * from './identity-store.js';
 export type * from './document-store.js';
 export type * from './log-store.js';
 export type * from './pending-store.js';
+export type * from './job-leases.js';
+export { exclusively } from './job-leases.js';
 export type * from './notifications/subscriptions.js';
 export type * from './notifications/queue.js';
 export type { LogKind, LogRows } from './log-rows.js';

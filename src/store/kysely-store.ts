@@ -3,6 +3,7 @@ import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kyse
 import type { CallRecordDocument } from '../graph/model/index.js';
 import { KyselyDocumentStore, type DocumentStore } from './document-store.js';
 import { KyselyIdentityStore, type IdentityStore } from './identity-store.js';
+import { KyselyJobLeases, type JobLeases } from './job-leases.js';
 import { KyselyLogStore, type LogStore } from './log-store.js';
 import { KyselyPendingStore, type PendingStore } from './pending-store.js';
 import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notifications/queue.js';
@@ -62,6 +63,8 @@ export interface KyselyStoreOptions {
   db: Kysely<Database>;
   json: StoredJson;
   onClose?: () => void;
+  /** The database locks rows (`FOR UPDATE SKIP LOCKED`): PostgreSQL. */
+  rowLocks?: boolean;
 }
 
 export class KyselyStore implements Store {
@@ -76,6 +79,7 @@ export class KyselyStore implements Store {
   readonly pending: PendingStore;
   readonly subscriptions: SubscriptionStore;
   readonly notifications: NotificationQueue;
+  readonly leases: JobLeases;
 
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
@@ -87,7 +91,8 @@ export class KyselyStore implements Store {
     this.documents = new KyselyDocumentStore(options.db);
     this.logs = new KyselyLogStore(options.db, options.json);
     this.subscriptions = new KyselySubscriptionStore(options.db);
-    this.notifications = new KyselyNotificationQueue(options.db);
+    this.notifications = new KyselyNotificationQueue(options.db, { rowLocks: options.rowLocks ?? false });
+    this.leases = new KyselyJobLeases(options.db);
     this.pending = new KyselyPendingStore(options.db, (trx, tenantId, docs) =>
       this.#upsertIn(trx, tenantId, docs),
     );
@@ -126,6 +131,24 @@ export class KyselyStore implements Store {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+  }
+
+  async compareAndSetSetting(key: string, expected: string | undefined, value: string): Promise<boolean> {
+    if (expected === undefined) {
+      const r = await this.#db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    }
+    const r = await this.#db
+      .updateTable('settings')
+      .set({ value })
+      .where('key', '=', key)
+      .where('value', '=', expected)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async createTenant(t: TenantInfo): Promise<void> {

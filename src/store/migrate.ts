@@ -6,6 +6,7 @@ import * as m004 from './migrations/004_pending_records.js';
 import * as m005 from './migrations/005_notifications.js';
 import * as m006 from './migrations/006_record_parts.js';
 import * as m007 from './migrations/007_opt_in_mark.js';
+import * as m009 from './migrations/009_claims.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_call_records': m001,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_notifications': m005,
   '006_record_parts': m006,
   '007_opt_in_mark': m007,
+  '009_claims': m009,
 };
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

@@ -9,6 +9,12 @@ export interface TenantsTable {
   created_ms: number;
 }
 
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  until_ms: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -145,6 +151,7 @@ export interface Database extends NotifyTables {
   signing_keys: SigningKeysTable;
   tenants: TenantsTable;
   settings: SettingsTable;
+  job_leases: JobLeasesTable;
   call_records: CallRecordsTable;
   call_record_parts: CallRecordPartsTable;
   participant_index: ParticipantIndexTable;

@@ -3,6 +3,7 @@ import type { RecordRows } from './rows.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
+import type { JobLeases } from './job-leases.js';
 import type { LogKind, LogStore } from './log-store.js';
 import type { PendingStore } from './pending-store.js';
 import type { NotificationQueue } from './notifications/queue.js';
@@ -82,6 +83,8 @@ export interface Store {
   readonly subscriptions: SubscriptionStore;
   /** The outbox written with each record version, and the per-subscription delivery queue. */
   readonly notifications: NotificationQueue;
+  /** Leases of the jobs that run on one instance at a time. */
+  readonly leases: JobLeases;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -89,6 +92,11 @@ export interface Store {
   getSetting(key: string): Promise<string | undefined>;
   setSettingIfAbsent(key: string, value: string): Promise<string>;
   setSetting(key: string, value: string): Promise<void>;
+  /**
+   * Writes `value` only if the setting still holds `expected` (undefined: absent), in one statement, so that
+   * several instances changing one setting never lose an update. False when it held something else.
+   */
+  compareAndSetSetting(key: string, expected: string | undefined, value: string): Promise<boolean>;
 
   createTenant(t: TenantInfo): Promise<void>;
   getTenant(id: string): Promise<TenantInfo | undefined>;
