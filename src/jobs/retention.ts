@@ -57,9 +57,11 @@ export class RetentionPurge {
 
   async #batches(renew: () => Promise<boolean>): Promise<number> {
     const { documents, clock, batch } = this.#o;
-    const before = clock.now() - this.#o.retentionDays * 86_400_000;
+    const now = clock.now();
+    const before = now - this.#o.retentionDays * 86_400_000;
+    await documents.upkeep(now);
     let total = 0;
-    for (let n = batch; n === batch && !this.#stopped; total += n) {
+    for (let n = batch; n >= batch && !this.#stopped; total += n) {
       n = await documents.purgeOlderThan(undefined, before, batch);
       // Let requests in between batches.
       await new Promise((resolve) => setImmediate(resolve));

@@ -64,7 +64,11 @@ function rowsWith(json: StoredJson, tenantId: string, doc: CallRecordDocument, d
     start_ms: startMs,
     record_id: doc.id,
   }));
-  return { record, parts: { tenant_id: tenantId, record_id: doc.id, data }, participantIndex };
+  return {
+    record,
+    parts: { tenant_id: tenantId, record_id: doc.id, start_ms: startMs, data },
+    participantIndex,
+  };
 }
 
 /** The rows of one document. */

@@ -45,6 +45,8 @@ export interface CallRecordsTable {
 export interface CallRecordPartsTable {
   tenant_id: string;
   record_id: string;
+  /** The record's start (migration 008): PostgreSQL partitions the blobs by month with their records. */
+  start_ms: number;
   data: Buffer;
 }
 

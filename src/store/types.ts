@@ -1,6 +1,7 @@
 // The store's domain interface. API handlers and the generator talk to this, never to SQL.
 import type { RecordRows } from './rows.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
+import type { DatabaseHealth } from './dialect.js';
 import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { JobLeases } from './job-leases.js';
@@ -85,8 +86,12 @@ export interface Store {
   readonly notifications: NotificationQueue;
   /** Leases of the jobs that run on one instance at a time. */
   readonly leases: JobLeases;
+  /** Which database holds the data. */
+  readonly backend: 'sqlite' | 'postgres';
   /** Applies pending migrations. */
   migrate(): Promise<void>;
+  /** Whether the database answers, and how fast (/healthz). */
+  health(): Promise<DatabaseHealth>;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

@@ -1,4 +1,5 @@
-// Starts a real server on port 0 over a fresh in-memory store, for integration tests over HTTP.
+// Starts a real server on port 0 over a fresh store (SQLite in memory, or a PostgreSQL database of its own when
+// CALLRECORDS_TEST_DB=postgres: test-db.ts), for integration tests over HTTP.
 import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
 import { selfSignedFor } from '../../src/auth/tls.js';
@@ -10,6 +11,7 @@ import type { Resolver } from '../../src/net/outbound-policy.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { demoImage } from './demo-template.js';
+import { openTestStore, TEST_BACKEND } from './test-db.js';
 
 export interface TestServer {
   url: string;
@@ -50,15 +52,17 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const now = o.now ?? TEST_NOW;
   const users = o.demoUsers ?? 0;
   if (users > 0 && config.db !== ':memory:') throw new Error('the demo tenant is seeded into :memory: only');
-  // A seeded demo tenant is a copy of a template built once for all test files (see demo-template.ts).
-  const image =
-    users > 0 ? await demoImage({ seed: config.demoSeed, users, days: o.demoDays ?? 30, now }) : undefined;
-  const store = await openStore({
-    db: config.db,
-    json: STORED_JSON,
-    busyTimeoutMs: config.dbBusyTimeoutMs,
-    ...(image ? { image } : {}),
-  });
+  // A seeded demo tenant is a copy of a template built once for all test files (demo-template.ts, test-db.ts).
+  const dataset = users > 0 ? { seed: config.demoSeed, users, days: o.demoDays ?? 30, now } : undefined;
+  const store =
+    config.db === ':memory:' && TEST_BACKEND === 'postgres'
+      ? await openTestStore(dataset ? { dataset } : {})
+      : await openStore({
+          db: config.db,
+          json: STORED_JSON,
+          busyTimeoutMs: config.dbBusyTimeoutMs,
+          ...(dataset ? { image: await demoImage(dataset) } : {}),
+        });
   // Tests run on a frozen virtual clock: time moves only when a test moves it.
   const clock = new VirtualClock();
   clock.freeze();
