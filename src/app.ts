@@ -301,14 +301,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   });
   keyReload.start();
   fastify.addHook('onClose', () => keyReload.stop());
-  // Ready, and Redis (when configured) answering: a load balancer takes an instance that lost Redis out of rotation.
+  // Ready, with the database and Redis (when configured) answering: a load balancer takes an instance that lost
+  // either out of rotation, and puts it back when they answer again.
   fastify.get('/healthz', async (_request, reply) => {
     if (!ready) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
-    const redis = await coord.health();
-    if (!redis) return reply.send({ status: 'ok' });
-    const ok = redis.status === 'ok';
+    const [database, redis] = await Promise.all([deps.store.health(), coord.health()]);
+    const ok = database.ok && (redis === undefined || redis.ok);
     if (!ok) void reply.code(503).header('retry-after', '1');
-    return reply.send({ status: ok ? 'ok' : 'unavailable', checks: { redis } });
+    return reply.send({
+      status: ok ? 'ok' : 'unavailable',
+      checks: { database, ...(redis ? { redis } : {}) },
+    });
   });
   if (!deps.coordination) fastify.addHook('onClose', () => coord.close());
   registerErrorHandling(fastify);

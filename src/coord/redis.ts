@@ -318,9 +318,9 @@ export async function redisCoordination(o: RedisOptions): Promise<Coordination> 
       const started = performance.now();
       try {
         await redis.ping();
-        return { status: 'ok', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+        return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
       } catch (err) {
-        return { status: 'unavailable', error: (err as Error).message };
+        return { ok: false, error: (err as Error).message };
       }
     },
     async close() {

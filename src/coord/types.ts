@@ -45,9 +45,11 @@ export interface ActiveCallStore {
   remove(token: string, call: SimCall): Promise<boolean>;
 }
 
+/** Shaped like the database's health (store/dialect.ts), for /healthz. */
 export interface DependencyHealth {
-  status: 'ok' | 'unavailable';
+  ok: boolean;
   latencyMs?: number;
+  /** Why Redis did not answer (never the URL or its password). */
   error?: string;
 }
 

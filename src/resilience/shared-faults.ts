@@ -3,7 +3,7 @@
 // FaultInjector when told over the change bus or when its poll sees a new value. Counts (`matched`, `injected`) and
 // `everyNth` / `probability` draws stay per instance: each instance decides for the requests it serves.
 import type { ChangeBus } from '../coord/types.js';
-import type { faultRuleSchema} from './faults.js';
+import type { faultRuleSchema } from './faults.js';
 import { type FaultInjector, type FaultRule } from './faults.js';
 import type { z } from 'zod';
 

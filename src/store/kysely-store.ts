@@ -97,7 +97,9 @@ export class KyselyStore implements Store {
     this.logs = new KyselyLogStore(options.db, options.json);
     this.subscriptions = new KyselySubscriptionStore(options.db);
     // Row locks (FOR UPDATE SKIP LOCKED) on PostgreSQL; SQLite has one writer at a time instead.
-    this.notifications = new KyselyNotificationQueue(options.db, { rowLocks: options.dialect.name === 'postgres' });
+    this.notifications = new KyselyNotificationQueue(options.db, {
+      rowLocks: options.dialect.name === 'postgres',
+    });
     this.leases = new KyselyJobLeases(options.db);
     this.pending = new KyselyPendingStore(
       options.db,

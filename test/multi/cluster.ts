@@ -14,6 +14,13 @@ import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { openStore } from '../../src/store/index.js';
+import { freshPostgres, TEST_BACKEND } from '../helpers/test-db.js';
+
+/** Instances on PostgreSQL share one key-encryption key (on SQLite it is a file beside the database). */
+const KEK = randomBytes(32).toString('base64');
+
+/** What a CLI command run on the cluster's database needs in its environment (the key-encryption key). */
+export const CLI_ENV: Record<string, string> = TEST_BACKEND === 'postgres' ? { CALLRECORDS_KEK: KEK } : {};
 
 export const ADMIN_KEY = 'multi-instance-admin-key-0123456789';
 
@@ -43,11 +50,18 @@ export interface Database {
   drop(): Promise<void>;
 }
 
-/** A fresh database with the demo tenant and its apps. */
+/** A fresh database (of the backend under test) with the demo tenant and its apps. */
 export async function freshDatabase(): Promise<Database> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-multi-'));
-  const db = path.join(dir, 'callrecords.db');
-  const store = await openStore({ db, json: STORED_JSON });
+  let database: Database;
+  if (TEST_BACKEND === 'postgres') {
+    const pgDb = await freshPostgres();
+    database = { db: pgDb.url, file: undefined, drop: () => pgDb.drop() };
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-multi-'));
+    const file = path.join(dir, 'callrecords.db');
+    database = { db: file, file, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
+  }
+  const store = await openStore({ db: database.db, json: STORED_JSON });
   await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso', createdMs: Date.now() });
   const registry = new Registry(store, systemClock);
   await ensureDemoApps(store, registry);
@@ -61,7 +75,7 @@ export async function freshDatabase(): Promise<Database> {
     });
   }
   await store.close();
-  return { db, file: db, drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
+  return database;
 }
 
 export interface ClusterOptions {
@@ -98,6 +112,7 @@ export class Cluster {
           CALLRECORDS_WEBHOOK_ALLOW_HTTP: '1',
           CALLRECORDS_NOTIFICATION_DELAY: '0',
           CALLRECORDS_REDIS_PREFIX: this.prefix,
+          ...CLI_ENV,
           ...(this.o.redis === false ? {} : { CALLRECORDS_REDIS_URL: REDIS_URL }),
           ...this.o.env,
         },
@@ -221,7 +236,21 @@ export interface Claim {
 
 /** Queue items under a live claim (read straight from the database, as an operator would). */
 export async function liveClaims(database: Database): Promise<Claim[]> {
-  if (!database.file) throw new Error('claims are read from SQLite files only');
+  const sql =
+    'select subscription_id, item_id, claimed_by from notification_queue where lease_until > $1 order by item_id';
+  type Row = { subscription_id: string; item_id: string; claimed_by: string };
+  const toClaims = (rows: Row[]) =>
+    rows.map((r) => ({ subscriptionId: r.subscription_id, itemId: r.item_id, claimedBy: r.claimed_by }));
+  if (!database.file) {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: database.db });
+    await client.connect();
+    try {
+      return toClaims((await client.query<Row>(sql, [Date.now()])).rows);
+    } finally {
+      await client.end();
+    }
+  }
   const BetterSqlite3 = (await import('better-sqlite3')).default;
   const raw = new BetterSqlite3(database.file, { readonly: true, fileMustExist: true });
   raw.pragma('busy_timeout = 5000');

@@ -14,6 +14,7 @@ import { cli } from '../cli/run.js';
 import {
   admin,
   ADMIN_KEY,
+  CLI_ENV,
   Cluster,
   EXTRA_APPS,
   freshDatabase,
@@ -210,6 +211,7 @@ test('a signing key rotated on the database is used and accepted by every instan
   const kidOf = async (url: string) => decodeProtectedHeader(await tokenFrom(url)).kid;
   const before = await kidOf(nodes[0]!.url);
   for (const node of nodes) assert.equal(await kidOf(node.url), before);
+  Object.assign(process.env, CLI_ENV);
   const rotated = await cli('keys', 'rotate', '--db', database.db, '--json');
   assert.equal(rotated.code, 0, rotated.stderr);
   const kid = (JSON.parse(rotated.stdout) as { kid: string }).kid;
