@@ -205,8 +205,13 @@ export async function admin(
 }
 
 /** A minimal call record that started `agoMs` before now (inside the retention window). */
-export function record(id: string, version = 1, agoMs = 3_600_000): Record<string, unknown> {
-  const start = new Date(Math.floor((Date.now() - agoMs) / 1000) * 1000);
+export function record(
+  id: string,
+  version = 1,
+  agoMs = 3_600_000,
+  nowMs = Date.now(),
+): Record<string, unknown> {
+  const start = new Date(Math.floor((nowMs - agoMs) / 1000) * 1000);
   return {
     id,
     version,
