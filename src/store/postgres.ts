@@ -295,6 +295,9 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   // An idle connection that the server closes (a restart) emits an error on the pool; the pool drops it and the
   // next request opens a new one. Without a listener the process would exit.
   pool.on('error', () => {});
+  // A connection lost while checked out (mid-transaction) emits its error on the client, not the pool: the failing
+  // statement reports it (a 503), and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new MappingDialect({ pool }) });
   return { db, dialect: new PostgresFeatures(db), pool };
 }
