@@ -255,11 +255,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   });
   keyReload.start();
   fastify.addHook('onClose', () => keyReload.stop());
-  fastify.get('/healthz', (_request, reply) =>
-    ready
-      ? reply.send({ status: 'ok' })
-      : reply.code(503).header('retry-after', '1').send({ status: 'starting' }),
-  );
+  // Load balancers probe this: it answers 200 only when the server is ready and its database answers.
+  fastify.get('/healthz', async (_request, reply) => {
+    if (!ready) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
+    const db = await deps.store.health();
+    const database = {
+      backend: db.backend,
+      status: db.ok ? 'ok' : 'unavailable',
+      latencyMs: db.latencyMs,
+      ...(db.error ? { error: db.error } : {}),
+    };
+    return db.ok
+      ? reply.send({ status: 'ok', database })
+      : reply.code(503).header('retry-after', '5').send({ status: 'unavailable', database });
+  });
   registerErrorHandling(fastify);
 
   return {

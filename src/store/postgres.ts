@@ -70,6 +70,17 @@ export function isTransient(err: unknown): boolean {
 
 const mapError = (err: unknown): unknown => (isTransient(err) ? new StoreUnavailableError(err) : err);
 
+/**
+ * PostgreSQL text cannot hold NUL, so a value with one equals no stored text: a read or delete that binds one (an id
+ * from a URL such as `/callRecords/%00`) binds NULL instead, which compares true with nothing, and finds nothing as
+ * on SQLite instead of failing with 22021.
+ */
+function withoutNul(query: CompiledQuery): CompiledQuery {
+  const nul = (p: unknown) => typeof p === 'string' && p.includes('\u0000');
+  if (!query.parameters.some(nul) || !/^\s*(select|delete)\b/i.test(query.sql)) return query;
+  return { ...query, parameters: query.parameters.map((p) => (nul(p) ? null : p)) };
+}
+
 /** Connection failures and transient errors surface as StoreUnavailableError (503 with Retry-After). */
 class MappingDriver extends PostgresDriver {
   readonly #originals = new WeakMap<DatabaseConnection, DatabaseConnection>();
@@ -84,7 +95,7 @@ class MappingDriver extends PostgresDriver {
     const wrapped: DatabaseConnection = {
       executeQuery: async (query) => {
         try {
-          return await connection.executeQuery(query);
+          return await connection.executeQuery(withoutNul(query));
         } catch (err) {
           throw mapError(err);
         }
@@ -295,6 +306,9 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   // An idle connection that the server closes (a restart) emits an error on the pool; the pool drops it and the
   // next request opens a new one. Without a listener the process would exit.
   pool.on('error', () => {});
+  // A connection lost while checked out (mid-transaction) emits its error on the client, not the pool: the failing
+  // statement reports it (a 503), and the pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new MappingDialect({ pool }) });
   return { db, dialect: new PostgresFeatures(db), pool };
 }
