@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { URL } from 'node:url';
 import pg from 'pg';
 
 const PG_URL = process.env.CALLRECORDS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
