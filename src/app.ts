@@ -301,17 +301,25 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   });
   keyReload.start();
   fastify.addHook('onClose', () => keyReload.stop());
-  // Ready, with the database and Redis (when configured) answering: a load balancer takes an instance that lost
-  // either out of rotation, and puts it back when they answer again.
+  // Load balancers probe this: 200 only when the server is ready and its database and Redis (when configured)
+  // answer, so an instance that lost either leaves rotation and comes back when they answer again.
   fastify.get('/healthz', async (_request, reply) => {
     if (!ready) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
-    const [database, redis] = await Promise.all([deps.store.health(), coord.health()]);
-    const ok = database.ok && (redis === undefined || redis.ok);
-    if (!ok) void reply.code(503).header('retry-after', '1');
-    return reply.send({
-      status: ok ? 'ok' : 'unavailable',
-      checks: { database, ...(redis ? { redis } : {}) },
-    });
+    const [db, shared] = await Promise.all([deps.store.health(), coord.health()]);
+    const database = {
+      backend: db.backend,
+      status: db.ok ? 'ok' : 'unavailable',
+      latencyMs: db.latencyMs,
+      ...(db.error ? { error: db.error } : {}),
+    };
+    const redis = shared && {
+      status: shared.ok ? 'ok' : 'unavailable',
+      ...(shared.latencyMs !== undefined ? { latencyMs: shared.latencyMs } : {}),
+      ...(shared.error ? { error: shared.error } : {}),
+    };
+    const ok = db.ok && (shared === undefined || shared.ok);
+    const body = { status: ok ? 'ok' : 'unavailable', database, ...(redis ? { redis } : {}) };
+    return ok ? reply.send(body) : reply.code(503).header('retry-after', '5').send(body);
   });
   if (!deps.coordination) fastify.addHook('onClose', () => coord.close());
   registerErrorHandling(fastify);

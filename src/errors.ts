@@ -183,7 +183,7 @@ export const ERROR_CATALOG = {
     status: 503,
     code: 'ServiceUnavailable',
     message: 'The service is busy. Retry after the number of seconds in the Retry-After header.',
-    when: 'Another writer (a CLI import, another process) held the database past the busy timeout.',
+    when: 'Another writer held the SQLite database past the busy timeout, or PostgreSQL did not answer or refused a statement for a passing reason (restart, statement timeout, serialization failure).',
   },
   sharedStateUnavailable: {
     status: 503,

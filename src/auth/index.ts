@@ -1,6 +1,6 @@
 // Builds the identity components once, at start-up: keys, token issuer, verifier, client authentication.
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/index.js';
+import { dataDirOf, type Config } from '../config/index.js';
 import { memoryCoordination, type Coordination } from '../coord/index.js';
 import type { Store } from '../store/index.js';
 import { bearerAuthenticator, type Authenticator } from './authenticate.js';
@@ -28,7 +28,10 @@ export async function buildIdentity(
   clock: Clock,
   coord: Coordination = memoryCoordination(),
 ): Promise<Identity> {
-  const kek = KeyEncryptionKey.load({ dbFile: config.db, ...(config.kek ? { fromEnv: config.kek } : {}) });
+  const kek = KeyEncryptionKey.load({
+    dir: dataDirOf(config),
+    ...(config.kek ? { fromEnv: config.kek } : {}),
+  });
   const keys = new KeyRing({
     store: store.identity,
     kek,

@@ -70,6 +70,17 @@ export function isTransient(err: unknown): boolean {
 
 const mapError = (err: unknown): unknown => (isTransient(err) ? new StoreUnavailableError(err) : err);
 
+/**
+ * PostgreSQL text cannot hold NUL, so a value with one equals no stored text: a read or delete that binds one (an id
+ * from a URL such as `/callRecords/%00`) binds NULL instead, which compares true with nothing, and finds nothing as
+ * on SQLite instead of failing with 22021.
+ */
+function withoutNul(query: CompiledQuery): CompiledQuery {
+  const nul = (p: unknown) => typeof p === 'string' && p.includes('\u0000');
+  if (!query.parameters.some(nul) || !/^\s*(select|delete)\b/i.test(query.sql)) return query;
+  return { ...query, parameters: query.parameters.map((p) => (nul(p) ? null : p)) };
+}
+
 /** Connection failures and transient errors surface as StoreUnavailableError (503 with Retry-After). */
 class MappingDriver extends PostgresDriver {
   readonly #originals = new WeakMap<DatabaseConnection, DatabaseConnection>();
@@ -84,7 +95,7 @@ class MappingDriver extends PostgresDriver {
     const wrapped: DatabaseConnection = {
       executeQuery: async (query) => {
         try {
-          return await connection.executeQuery(query);
+          return await connection.executeQuery(withoutNul(query));
         } catch (err) {
           throw mapError(err);
         }
