@@ -14,8 +14,18 @@ import { openStore } from '../../src/store/index.js';
 import { freshPostgres, TEST_BACKEND } from '../helpers/test-db.js';
 import { makeRecord } from '../api/fixtures.js';
 
-/** Tables that are not a tenant's: the tenant list itself, server settings and keys, the migrator's bookkeeping. */
-const GLOBAL = new Set(['tenants', 'settings', 'signing_keys', 'kysely_migration', 'kysely_migration_lock']);
+/**
+ * Tables that are not a tenant's: the tenant list itself, server settings and keys, the instances' job leases, the
+ * migrator's bookkeeping.
+ */
+const GLOBAL = new Set([
+  'tenants',
+  'settings',
+  'signing_keys',
+  'job_leases',
+  'kysely_migration',
+  'kysely_migration_lock',
+]);
 
 interface Key {
   table: string;
