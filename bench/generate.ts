@@ -1,7 +1,8 @@
-// Fills a fresh SQLite file with one generated tenant, the way `callrecords generate` and the demo seed do
+// Fills a fresh SQLite file or PostgreSQL database with one generated tenant, the way `callrecords generate` and the demo seed do
 // (records and their telephony log rows, written together in batches), and registers the app the benchmark
 // signs in with. The writer's busy time is timed apart from its waits for the generation thread, which shows which
 // of the two bounds the throughput.
+import pg from 'pg';
 import { Registry } from '../src/auth/registry.js';
 import { ROLE_READ_ALL } from '../src/auth/roles.js';
 import { systemClock } from '../src/clock.js';
@@ -97,3 +98,24 @@ export async function registerApp(db: string): Promise<BenchApp> {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** A new, empty PostgreSQL database on the server of `serverUrl` (any database of it), and how to drop it. */
+export async function createDatabase(
+  serverUrl: string,
+  name: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists "${name}" with (force)`);
+  await admin(`create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}

@@ -1,4 +1,5 @@
-// `npm run bench [-- --users 2000 --days 90 …]`: generates a tenant into a temporary SQLite file, starts the real
+// `npm run bench [-- --users 2000 --days 90 …]`: generates a tenant into a temporary SQLite file (or, with
+// `--backend postgres`, a new PostgreSQL database that is dropped afterwards), starts the real
 // server and a bare node:http server replaying the same responses (each in its own process), and loads both with
 // autocannon, scenario by scenario. See bench/README.md.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +8,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileEntries } from './build.js';
 import { buildScenarios, capture, Client } from './collect.js';
-import { generateTenant, registerApp, type GenerateStats } from './generate.js';
+import { createDatabase, generateTenant, registerApp, type GenerateStats } from './generate.js';
+import { isPostgresUrl } from '../src/store/index.js';
 import { load, memory, startChild, type Child } from './load.js';
 import { printTable, writeJson, type Report, type ScenarioResult } from './report.js';
 
@@ -24,6 +26,11 @@ const { values: a } = parseArgs({
     'log-level': { type: 'string', default: process.env.BENCH_LOG_LEVEL ?? 'info' },
     only: { type: 'string' },
     db: { type: 'string' },
+    backend: { type: 'string', default: process.env.BENCH_BACKEND ?? 'sqlite' },
+    'pg-url': {
+      type: 'string',
+      default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -44,12 +51,24 @@ const opts = {
 };
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
+if (a.backend !== 'sqlite' && a.backend !== 'postgres')
+  throw new Error(`--backend must be sqlite or postgres, got '${a.backend}'`);
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'callrecords-bench-'));
 const children: Child[] = [];
+let dropDatabase: (() => Promise<void>) | undefined;
 try {
   let generator: GenerateStats | null = null;
-  const db = a.db ? path.resolve(a.db) : path.join(tmp, 'bench.db');
-  if (a.db && !existsSync(db)) throw new Error(`--db ${a.db}: no such file`);
+  let db: string;
+  if (a.db && isPostgresUrl(a.db)) db = a.db;
+  else if (a.db) {
+    db = path.resolve(a.db);
+    if (!existsSync(db)) throw new Error(`--db ${a.db}: no such file`);
+  } else if (a.backend === 'postgres') {
+    const created = await createDatabase(a['pg-url'], `callrecords_bench_${process.pid}`);
+    db = created.url;
+    if (!a.keep) dropDatabase = created.drop;
+  } else db = path.join(tmp, 'bench.db');
   if (!a.db) {
     log(`generating ${opts.users} users x ${opts.days} days into ${db}`);
     generator = await generateTenant(db, {
@@ -131,7 +150,7 @@ try {
       cpuModel: cpus[0]?.model ?? 'unknown',
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
-    options: { ...opts, db: a.db ?? null },
+    options: { ...opts, db: a.db ?? null, backend: isPostgresUrl(db) ? 'postgres' : 'sqlite' },
     generator,
     server: { startupMs: server.readyMs, idleRssMb: idle.rssMb, rssMb: end.rssMb, peakRssMb: end.peakRssMb },
     scenarios: results,
@@ -142,6 +161,7 @@ try {
   process.stdout.write(`\nwritten to ${path.relative(process.cwd(), file)}\n`);
 } finally {
   for (const c of children.reverse()) await c.stop();
+  await dropDatabase?.();
   if (a.keep) log(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 // The composition root: builds the Fastify app with its dependencies. It never listens (main does).
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import Fastify, {
   LogController,
   type FastifyError,
@@ -37,7 +38,9 @@ import { SkipTokenCodec } from './graph/shape/skiptoken.js';
 import { CallSimulator, RecordDispatcher } from './simulate/index.js';
 import { Notifier, SubscriptionService } from './notify/index.js';
 import { OutboundPolicy, type Resolver } from './net/outbound-policy.js';
-import { buildResilience, type Resilience } from './resilience/index.js';
+import { buildResilience, parseFaultRules, SharedFaultRules, type Resilience } from './resilience/index.js';
+import { buildCoordination, type Coordination } from './coord/index.js';
+import { CLOCK_TOPIC, Poller, SharedClock } from './coord/sync.js';
 import type { Store } from './store/index.js';
 
 export interface AppDeps {
@@ -49,6 +52,8 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** Resolves the names of outbound requests (default: the system resolver); tests pass their own. */
   resolver?: Resolver;
+  /** What instances share (default: Redis when `redisUrl` is configured, else this process alone). */
+  coordination?: Coordination;
 }
 
 export interface App {
@@ -63,6 +68,10 @@ export interface App {
   retention: RetentionPurge;
   /** Throttling, fault injection and Retry-After compliance. */
   resilience: Resilience;
+  /** What this instance shares with the others (Redis), or keeps for itself. */
+  coordination: Coordination;
+  /** This instance's name in webhook claims and job leases. */
+  instanceId: string;
   /** Set once the server can serve; /healthz answers 503 before. */
   setReady(ready: boolean): void;
 }
@@ -105,6 +114,8 @@ class RequestLog extends LogController {
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? (await savedClock(deps.store));
+  const coord = deps.coordination ?? (await buildCoordination(config));
+  const instanceId = config.instanceId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
   const identityPathError = identityNotFound(clock);
   const options = {
     logger: {
@@ -148,9 +159,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       faultSeed: config.faultSeed,
     },
     clock,
+    coord.counters,
   );
+  // Fault rules live in the store, so every instance serves the same ones (and the admin API changes them all).
+  const faultRules = new SharedFaultRules(deps.store, coord.bus, resilience.faults);
+  await faultRules.init(parseFaultRules(config.faults));
+  resilience.rules = faultRules;
   const key = await deps.store.setSettingIfAbsent('skiptoken-key', randomBytes(32).toString('base64'));
-  const identity = await buildIdentity(config, deps.store, clock);
+  const identity = await buildIdentity(config, deps.store, clock, coord);
   let ready = false;
   const publicUrl = config.publicUrl ? { publicUrl: config.publicUrl } : {};
 
@@ -188,6 +204,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     maxRetryMs: config.webhookMaxRetrySeconds * 1000,
     concurrency: config.webhookConcurrency,
     outbound,
+    instanceId,
+    leaseMs: config.webhookLeaseSeconds * 1000,
     deliveryFault: (d) => resilience.faults.forDelivery(d),
   });
   const subscriptions = new SubscriptionService({
@@ -228,12 +246,33 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     pending: deps.store.pending,
     onDelivered: () => notifier.kick(),
     onError: (err) => fastify.log.error({ err }, 'delivering simulated call records failed'),
+    lease: { leases: deps.store.leases, holder: instanceId },
   });
   dispatcher.start();
   fastify.addHook('onClose', () => dispatcher.stop());
+  // The virtual clock, as moved by any instance: the store keeps it, the bus or the poll brings it here.
+  const sharedClock = new SharedClock({
+    clock,
+    settings: deps.store,
+    bus: coord.bus,
+    onChange: async () => {
+      await dispatcher.runDue();
+      notifier.kick();
+    },
+    onError: (err) => fastify.log.warn({ err }, 'reading the shared virtual clock failed'),
+  });
+  await sharedClock.refresh();
+  const poller = new Poller(
+    config.syncIntervalMs,
+    [() => sharedClock.refresh(), () => faultRules.refresh()],
+    (err) => fastify.log.warn({ err }, 'reading shared state failed'),
+  );
+  poller.start();
+  fastify.addHook('onClose', () => poller.stop());
   if (config.adminKey) {
     const simulator = new CallSimulator({
       clock,
+      calls: coord.calls,
       pending: deps.store.pending,
       recordDelaySeconds: config.recordDelaySeconds ?? DEFAULT_RECORD_DELAY_SECONDS,
       onPending: () => dispatcher.runDue(),
@@ -242,6 +281,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       adminKey: config.adminKey,
       failuresPerAddress: config.adminFailuresPerAddress,
       failureWindowMs: config.adminFailureWindowSeconds * 1000,
+      failures: coord.failures('admin', config.adminFailureWindowSeconds * 1000),
       importMaxLineBytes: config.importMaxLineBytes,
       store: deps.store,
       clock,
@@ -253,6 +293,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       onClockChanged: async () => {
         await dispatcher.runDue();
         notifier.kick();
+      },
+      onClockSaved: async (state) => {
+        sharedClock.saved(state);
+        await coord.bus.publish(CLOCK_TOPIC);
       },
     });
   }
@@ -267,6 +311,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     batch: config.retentionBatch,
     onPurged: (records) => fastify.log.info({ records }, 'retention: purged records'),
     onError: (err) => fastify.log.error({ err }, 'retention purge failed'),
+    lease: { leases: deps.store.leases, holder: instanceId },
   });
   retention.start();
   fastify.addHook('onClose', () => retention.stop());
@@ -275,15 +320,32 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   fastify.addHook('onClose', () => mirrors.stop());
   const keyReload = new KeyReload({
     keys: identity.keys,
+    intervalMs: config.keyReloadSeconds * 1000,
     onError: (err) => fastify.log.error({ err }, 'signing key reload failed'),
   });
   keyReload.start();
   fastify.addHook('onClose', () => keyReload.stop());
-  fastify.get('/healthz', (_request, reply) =>
-    ready
-      ? reply.send({ status: 'ok' })
-      : reply.code(503).header('retry-after', '1').send({ status: 'starting' }),
-  );
+  // Load balancers probe this: 200 only when the server is ready and its database and Redis (when configured)
+  // answer, so an instance that lost either leaves rotation and comes back when they answer again.
+  fastify.get('/healthz', async (_request, reply) => {
+    if (!ready) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
+    const [db, shared] = await Promise.all([deps.store.health(), coord.health()]);
+    const database = {
+      backend: db.backend,
+      status: db.ok ? 'ok' : 'unavailable',
+      latencyMs: db.latencyMs,
+      ...(db.error ? { error: db.error } : {}),
+    };
+    const redis = shared && {
+      status: shared.ok ? 'ok' : 'unavailable',
+      ...(shared.latencyMs !== undefined ? { latencyMs: shared.latencyMs } : {}),
+      ...(shared.error ? { error: shared.error } : {}),
+    };
+    const ok = db.ok && (shared === undefined || shared.ok);
+    const body = { status: ok ? 'ok' : 'unavailable', database, ...(redis ? { redis } : {}) };
+    return ok ? reply.send(body) : reply.code(503).header('retry-after', '5').send(body);
+  });
+  if (!deps.coordination) fastify.addHook('onClose', () => coord.close());
   // The dashboard's page and assets; it reads the admin API, so it is served only when that is on.
   if (config.adminKey) registerUiRoutes(fastify);
   registerErrorHandling(fastify);
@@ -296,6 +358,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     notifier,
     retention,
     resilience,
+    coordination: coord,
+    instanceId,
     setReady: (r) => (ready = r),
   };
 }

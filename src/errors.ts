@@ -238,7 +238,14 @@ export const ERROR_CATALOG = {
     status: 503,
     code: 'ServiceUnavailable',
     message: 'The service is busy. Retry after the number of seconds in the Retry-After header.',
-    when: 'Another writer (a CLI import, another process) held the database past the busy timeout.',
+    when: 'Another writer held the SQLite database past the busy timeout, or PostgreSQL did not answer or refused a statement for a passing reason (restart, statement timeout, serialization failure).',
+  },
+  sharedStateUnavailable: {
+    status: 503,
+    code: 'ServiceUnavailable',
+    message:
+      'The service is temporarily unavailable. Retry after the number of seconds in the Retry-After header.',
+    when: 'Redis, which several instances share (`CALLRECORDS_REDIS_URL`), did not answer.',
   },
   throttled: {
     status: 429,

@@ -1,6 +1,6 @@
 // Process entry for `serve`: store, buildApp (which owns every background job), listen, demo seeding, close.
 import { buildApp } from './app.js';
-import { DEMO_TENANT_ID, type Config } from './config/index.js';
+import { DEMO_TENANT_ID, dataDirOf, storeOptionsOf, type Config } from './config/index.js';
 import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
 import { STORED_JSON } from './graph/shape/stored.js';
 import type { TlsMaterial } from './auth/tls.js';
@@ -14,13 +14,13 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
-  const store = await openStore({ db: config.db, json: STORED_JSON, busyTimeoutMs: config.dbBusyTimeoutMs });
+  const store = await openStore({ ...storeOptionsOf(config), json: STORED_JSON });
   // The demo seeder (the generator, with faker) and the certificate maker (selfsigned) are loaded only when used:
   // together about 60 MB of resident memory that a plain `serve` never needs.
   let tls: TlsMaterial | undefined;
   if (config.tlsCert && config.tlsKey)
     tls = (await import('./auth/tls.js')).tlsFromFiles(config.tlsCert, config.tlsKey);
-  else if (config.tlsSelfSigned) tls = await (await import('./auth/tls.js')).selfSignedFor(config.db);
+  else if (config.tlsSelfSigned) tls = await (await import('./auth/tls.js')).selfSignedFor(dataDirOf(config));
   const app = await buildApp(config, { store, ...(tls ? { tls } : {}) });
   const log = app.fastify.log;
   await app.fastify.listen({ host: config.host, port: config.port });

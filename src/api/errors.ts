@@ -1,6 +1,7 @@
 // The one error handler: every failure leaves as a Graph error envelope with the catalog's status and code.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphError, type ErrorDetail } from '../errors.js';
+import { SharedStateUnavailableError } from '../coord/types.js';
 import { StoreBusyError } from '../store/index.js';
 import { graphErrorOf } from './framework-errors.js';
 
@@ -45,6 +46,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err instanceof StoreBusyError) {
       request.log.warn({ err }, 'database busy');
       return sendGraphError(request, reply, new GraphError('storeBusy', { headers: { 'retry-after': '1' } }));
+    }
+    if (err instanceof SharedStateUnavailableError) {
+      request.log.warn({ err }, 'shared state (Redis) unavailable');
+      return sendGraphError(
+        request,
+        reply,
+        new GraphError('sharedStateUnavailable', { headers: { 'retry-after': '1' } }),
+      );
     }
     const mapped = graphErrorOf(err);
     if (mapped) return sendGraphError(request, reply, mapped);

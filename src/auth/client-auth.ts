@@ -4,6 +4,8 @@ import { createPublicKey } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { Clock } from '../clock.js';
 import type { AppRecord, IdentityStore } from '../store/index.js';
+import { MemoryReplayGuard } from '../coord/memory.js';
+import type { ReplayGuard } from '../coord/types.js';
 import { OAUTH_ERRORS, OAuthError } from './oauth-errors.js';
 import { verifySecret } from './secrets.js';
 
@@ -50,25 +52,17 @@ export function credentialsOf(
 export interface ClientAuthOptions {
   store: IdentityStore;
   clock: Clock;
-}
-
-/** Assertion ids seen, until their assertion expires: a replayed assertion is refused. */
-class ReplayCache {
-  readonly #seen = new Map<string, number>();
-  use(jti: string, expMs: number, now: number): boolean {
-    for (const [k, exp] of this.#seen) if (exp < now) this.#seen.delete(k);
-    if (this.#seen.has(jti)) return false;
-    this.#seen.set(jti, expMs);
-    return true;
-  }
+  /** Assertion ids seen, until their assertion expires (default: this process's; Redis for several instances). */
+  replay?: ReplayGuard;
 }
 
 export class ClientAuthenticator {
   readonly #o: ClientAuthOptions;
-  readonly #replay = new ReplayCache();
+  readonly #replay: ReplayGuard;
 
   constructor(options: ClientAuthOptions) {
     this.#o = options;
+    this.#replay = options.replay ?? new MemoryReplayGuard();
   }
 
   /** Returns the app and the credential kind (1 secret, 2 certificate) for the token's appidacr. */
@@ -151,7 +145,9 @@ export class ClientAuthenticator {
     // Without a jti an assertion could be replayed until it expires, so one is required.
     const jti = typeof payload.jti === 'string' ? payload.jti : undefined;
     if (!jti) throw new OAuthError(OAUTH_ERRORS.assertionClaims("The 'jti' claim is required."));
-    if (!this.#replay.use(`${app.appId}:${jti}`, (payload.exp ?? 0) * 1000 + 300_000, now)) {
+    // Remembered until the assertion can no longer be accepted (its expiry plus the clock tolerance).
+    const ttlMs = (payload.exp ?? 0) * 1000 + 300_000 - now;
+    if (!(await this.#replay.use(`${app.tenantId}:${app.appId}:${jti}`, Math.max(1000, ttlMs)))) {
       throw new OAuthError(OAUTH_ERRORS.assertionReplay());
     }
   }

@@ -1,6 +1,7 @@
 // Builds the identity components once, at start-up: keys, token issuer, verifier, client authentication.
 import type { Clock } from '../clock.js';
-import type { Config } from '../config/index.js';
+import { dataDirOf, type Config } from '../config/index.js';
+import { memoryCoordination, type Coordination } from '../coord/index.js';
 import type { Store } from '../store/index.js';
 import { bearerAuthenticator, type Authenticator } from './authenticate.js';
 import { ClientAuthenticator } from './client-auth.js';
@@ -21,8 +22,16 @@ export interface Identity {
   authenticator: Authenticator;
 }
 
-export async function buildIdentity(config: Config, store: Store, clock: Clock): Promise<Identity> {
-  const kek = KeyEncryptionKey.load({ dbFile: config.db, ...(config.kek ? { fromEnv: config.kek } : {}) });
+export async function buildIdentity(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  coord: Coordination = memoryCoordination(),
+): Promise<Identity> {
+  const kek = KeyEncryptionKey.load({
+    dir: dataDirOf(config),
+    ...(config.kek ? { fromEnv: config.kek } : {}),
+  });
   const keys = new KeyRing({
     store: store.identity,
     kek,
@@ -35,9 +44,10 @@ export async function buildIdentity(config: Config, store: Store, clock: Clock):
     keys,
     issuer: new TokenIssuer({ keys, clock, lifetimeSeconds: config.tokenLifetimeSeconds }),
     verifier,
-    clients: new ClientAuthenticator({ store: store.identity, clock }),
+    clients: new ClientAuthenticator({ store: store.identity, clock, replay: coord.replay }),
     limiter: new TokenLimiter({
       windowMs: config.tokenFailureWindowSeconds * 1000,
+      log: coord.failures('token', config.tokenFailureWindowSeconds * 1000),
       perClient: config.tokenFailuresPerClient,
       perAddress: config.tokenFailuresPerAddress,
     }),

@@ -1,5 +1,6 @@
 // The key-encryption key that protects signing keys at rest: from CALLRECORDS_KEK (base64, 32 bytes), else a
-// file beside the database created with mode 0600, else (in-memory database) a random key for this process.
+// file in the data directory (beside a SQLite database, --data-dir for PostgreSQL) created with mode 0600, else
+// (in-memory database) a random key for this process.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,10 +13,11 @@ export class KeyEncryptionKey {
     this.#key = key;
   }
 
-  static load(options: { dbFile: string; fromEnv?: string }): KeyEncryptionKey {
+  /** `dir`: the data directory (config/index.ts, dataDirOf); undefined keeps nothing on disk. */
+  static load(options: { dir: string | undefined; fromEnv?: string }): KeyEncryptionKey {
     if (options.fromEnv) return new KeyEncryptionKey(Buffer.from(options.fromEnv, 'base64'));
-    if (options.dbFile === ':memory:') return new KeyEncryptionKey(randomBytes(32));
-    const file = path.join(path.dirname(path.resolve(options.dbFile)), 'callrecords.kek');
+    if (options.dir === undefined) return new KeyEncryptionKey(randomBytes(32));
+    const file = path.join(path.resolve(options.dir), 'callrecords.kek');
     if (!existsSync(file)) {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });

@@ -2,7 +2,11 @@
 // token endpoint counts per client *and* source address (and per address over all clients), so an attacker who
 // knows a client id locks out only their own address, never the app's real callers; the admin API counts per
 // address. Time is the process's monotonic clock: the virtual clock that tests and the admin API move or freeze
-// must neither lift nor prolong a lockout. Counters live in memory, per process.
+// must neither lift nor prolong a lockout. `Lockout` keeps the counts in this process; with several instances the
+// Redis failure log (src/coord/redis.ts) counts them for all.
+import type { FailureLog, LockoutCheck } from '../coord/types.js';
+
+export type { FailureLog, LockoutCheck } from '../coord/types.js';
 
 export interface LockoutOptions {
   windowMs: number;
@@ -12,10 +16,7 @@ export interface LockoutOptions {
   maxKeys?: number;
 }
 
-/** A key and how many failures within the window it may have before it is locked. */
-export type LockoutCheck = readonly [key: string, limit: number];
-
-export class Lockout {
+export class Lockout implements FailureLog {
   readonly #windowMs: number;
   readonly #now: () => number;
   readonly #maxKeys: number;
@@ -35,7 +36,7 @@ export class Lockout {
   }
 
   /** Seconds until every key is below its limit again, or 0 when the attempt may proceed. */
-  retryAfter(checks: readonly LockoutCheck[]): number {
+  retryAfter(checks: readonly LockoutCheck[]): Promise<number> {
     const now = this.#now();
     let wait = 0;
     for (const [key, limit] of checks) {
@@ -45,11 +46,11 @@ export class Lockout {
         wait = Math.max(wait, Math.ceil((oldest + this.#windowMs - now) / 1000));
       }
     }
-    return wait;
+    return Promise.resolve(wait);
   }
 
   /** Counts one failure against each key. */
-  fail(keys: readonly string[]): void {
+  fail(keys: readonly string[]): Promise<void> {
     const now = this.#now();
     for (const key of keys) {
       const list = this.#recent(key, now);
@@ -63,17 +64,19 @@ export class Lockout {
       if (this.#failures.size <= this.#maxKeys) break;
       this.#failures.delete(key);
     }
+    return Promise.resolve();
   }
 }
 
 /** The token endpoint's lockout: a client at one address, and one address over all clients. */
 export class TokenLimiter {
-  readonly #lockout: Lockout;
+  readonly #lockout: FailureLog;
   readonly #perClient: number;
   readonly #perAddress: number;
 
-  constructor(o: LockoutOptions & { perClient: number; perAddress: number }) {
-    this.#lockout = new Lockout(o);
+  /** `log`: where failures are counted (default: this process, over `windowMs`). */
+  constructor(o: LockoutOptions & { perClient: number; perAddress: number; log?: FailureLog }) {
+    this.#lockout = o.log ?? new Lockout(o);
     this.#perClient = o.perClient;
     this.#perAddress = o.perAddress;
   }
@@ -85,11 +88,11 @@ export class TokenLimiter {
   }
 
   /** Seconds to wait, or 0 when the request may proceed. */
-  retryAfter(clientId: string | undefined, address: string): number {
+  retryAfter(clientId: string | undefined, address: string): Promise<number> {
     return this.#lockout.retryAfter(this.#checks(clientId, address));
   }
 
-  recordFailure(clientId: string | undefined, address: string): void {
-    this.#lockout.fail(this.#checks(clientId, address).map(([key]) => key));
+  recordFailure(clientId: string | undefined, address: string): Promise<void> {
+    return this.#lockout.fail(this.#checks(clientId, address).map(([key]) => key));
   }
 }

@@ -98,7 +98,7 @@ export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOp
     const isForm = /^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '');
     const form = (isForm && request.body ? request.body : {}) as Record<string, string>;
     const creds = credentialsOf(form, request.headers.authorization);
-    const wait = o.limiter.retryAfter(creds.clientId, request.ip);
+    const wait = await o.limiter.retryAfter(creds.clientId, request.ip);
     if (wait > 0) {
       return sendOAuthError(
         reply.header('retry-after', String(wait)),
@@ -132,7 +132,7 @@ export function registerIdentityRoutes(app: FastifyInstance, o: IdentityRoutesOp
       });
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
-      o.limiter.recordFailure(creds.clientId, request.ip);
+      await o.limiter.recordFailure(creds.clientId, request.ip);
       return sendOAuthError(reply, request, err, now);
     }
   };

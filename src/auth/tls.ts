@@ -1,4 +1,4 @@
-// TLS material: given files, or (--tls alone) a self-signed certificate for localhost kept beside the database,
+// TLS material: given files, or (--tls alone) a self-signed certificate for localhost kept in the data directory,
 // so https clients such as @azure/identity can talk to this server with NODE_EXTRA_CA_CERTS pointing at it.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,8 +11,9 @@ export interface TlsMaterial {
   certFile?: string;
 }
 
-export async function selfSignedFor(dbFile: string): Promise<TlsMaterial> {
-  const dir = dbFile === ':memory:' ? undefined : path.dirname(path.resolve(dbFile));
+/** `dir`: the data directory (config/index.ts, dataDirOf); undefined keeps nothing on disk. */
+export async function selfSignedFor(dataDir: string | undefined): Promise<TlsMaterial> {
+  const dir = dataDir === undefined ? undefined : path.resolve(dataDir);
   const certFile = dir && path.join(dir, 'tls-cert.pem');
   const keyFile = dir && path.join(dir, 'tls-key.pem');
   if (certFile && keyFile && existsSync(certFile) && existsSync(keyFile)) {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { Registry, RegistryError } from '../auth/registry.js';
 import { systemClock } from '../clock.js';
-import { loadConfig, type Config } from '../config/index.js';
+import { loadConfig, storeOptionsOf, type Config } from '../config/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { STORED_JSON } from '../graph/shape/stored.js';
 
@@ -21,12 +21,14 @@ const CLI_BUSY_TIMEOUT_MS = 120_000;
 
 export interface CommonOptions {
   db?: string;
+  dataDir?: string;
   json?: boolean;
 }
 
 export function withCommon(cmd: Command): Command {
   return cmd
-    .option('--db <file>', 'SQLite database file (env CALLRECORDS_DB)')
+    .option('--db <file|url>', 'SQLite database file or postgres:// URL (env CALLRECORDS_DB, DATABASE_URL)')
+    .option('--data-dir <dir>', 'directory of the key-encryption key (env CALLRECORDS_DATA_DIR)')
     .option('--json', 'print machine-readable JSON');
 }
 
@@ -42,12 +44,12 @@ export async function withStore(
   opts: CommonOptions,
   run: (s: Session) => Promise<void>,
 ): Promise<void> {
-  const config = loadConfig({ db: opts.db, logLevel: 'silent' });
+  const config = loadConfig({ db: opts.db, dataDir: opts.dataDir, logLevel: 'silent' });
   // One-shot commands (generate, import, export) are bulk writers and readers: a larger page cache for the indexes.
   // They also wait longer for a running server's writes than the server waits for theirs: a bulk command that
   // gives up after a few seconds would throw away its work, a server request has a client waiting.
   const store = await openStore({
-    db: config.db,
+    ...storeOptionsOf(config),
     json: STORED_JSON,
     cacheMb: 64,
     busyTimeoutMs: Math.max(config.dbBusyTimeoutMs, CLI_BUSY_TIMEOUT_MS),

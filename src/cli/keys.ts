@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { KeyEncryptionKey } from '../auth/kek.js';
 import { KeyRing } from '../auth/keys.js';
 import { systemClock } from '../clock.js';
+import { dataDirOf } from '../config/index.js';
 import { print, withCommon, withStore, type CliIo, type CommonOptions } from './common.js';
 
 export function keysCommands(program: Command, io: CliIo): void {
@@ -14,7 +15,10 @@ export function keysCommands(program: Command, io: CliIo): void {
     withStore(io, o, async ({ config, store }) => {
       const ring = new KeyRing({
         store: store.identity,
-        kek: KeyEncryptionKey.load({ dbFile: config.db, ...(config.kek ? { fromEnv: config.kek } : {}) }),
+        kek: KeyEncryptionKey.load({
+          dir: dataDirOf(config),
+          ...(config.kek ? { fromEnv: config.kek } : {}),
+        }),
         clock: systemClock,
         tokenLifetimeSeconds: config.tokenLifetimeSeconds,
       });

@@ -7,6 +7,9 @@ interface ServeOpts {
   host?: string;
   port?: string;
   db?: string;
+  dataDir?: string;
+  dbPoolSize?: string;
+  dbStatementTimeoutMs?: string;
   demo?: boolean;
   publicUrl?: string;
   retentionDays?: string;
@@ -30,14 +33,29 @@ export function serveCommand(program: Command): void {
     .description('Start the Graph-compatible HTTP server')
     .option('--host <host>', 'address to listen on (env HOST)')
     .option('--port <port>', 'port to listen on, 0 for any (env PORT)')
-    .option('--db <file>', "SQLite database file, or ':memory:' (env CALLRECORDS_DB)")
+    .option(
+      '--db <file|url>',
+      "SQLite database file, ':memory:', or a postgres:// URL (env CALLRECORDS_DB, DATABASE_URL)",
+    )
+    .option(
+      '--data-dir <dir>',
+      'where the key-encryption key and self-signed certificate live (default: beside the SQLite file, ./data for a URL) (env CALLRECORDS_DATA_DIR)',
+    )
+    .option(
+      '--db-pool-size <n>',
+      'PostgreSQL connections per process (default 10) (env CALLRECORDS_DB_POOL_SIZE)',
+    )
+    .option(
+      '--db-statement-timeout-ms <ms>',
+      'PostgreSQL statement timeout (default 30000, 0: none) (env CALLRECORDS_DB_STATEMENT_TIMEOUT_MS)',
+    )
     .option('--demo', 'create and fill the demo tenant and its apps on an empty database')
     .option('--public-url <url>', 'absolute base URL for links (env CALLRECORDS_PUBLIC_URL)')
     .option(
       '--retention-days <days>',
       'days a record stays visible after its start (default 30, as on Graph) (env CALLRECORDS_RETENTION_DAYS)',
     )
-    .option('--tls', 'serve https with a self-signed localhost certificate kept beside the database')
+    .option('--tls', 'serve https with a self-signed localhost certificate kept in the data directory')
     .option('--tls-cert <file>', 'serve https with this certificate (PEM)')
     .option('--tls-key <file>', 'private key (PEM) of --tls-cert')
     .option(
@@ -85,6 +103,10 @@ export function serveCommand(program: Command): void {
         host: o.host,
         port: o.port === undefined ? undefined : Number(o.port),
         db: o.db,
+        dataDir: o.dataDir,
+        dbPoolSize: o.dbPoolSize === undefined ? undefined : Number(o.dbPoolSize),
+        dbStatementTimeoutMs:
+          o.dbStatementTimeoutMs === undefined ? undefined : Number(o.dbStatementTimeoutMs),
         demo: o.demo === true,
         publicUrl: o.publicUrl,
         retentionDays: o.retentionDays === undefined ? undefined : Number(o.retentionDays),

@@ -43,8 +43,19 @@ const mirrorJobSchema = z
 const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
-  /** SQLite file, or ':memory:' to keep nothing. */
+  /** SQLite file, ':memory:' to keep nothing, or a postgres:// URL (PostgreSQL 15+). */
   db: z.string().min(1).default(path.join('data', 'callrecords.db')),
+  /**
+   * Where the server keeps its files (the key-encryption key, the self-signed TLS certificate): by default the
+   * SQLite database's directory, or ./data when the database is a URL; nothing for ':memory:'.
+   */
+  dataDir: z.string().min(1).optional(),
+  /** PostgreSQL: connections in the pool. */
+  dbPoolSize: z.coerce.number().int().min(2).max(1000).default(10),
+  /** PostgreSQL: statements running longer are cancelled (the request gets a 503), ms; 0: no limit. */
+  dbStatementTimeoutMs: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** PostgreSQL: how long a request waits for a connection before it gets a 503, ms. */
+  dbConnectTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(5000),
   /** Demo mode: create and fill the demo tenant on an empty database. */
   demo: z.boolean().default(false),
   /** Seed of the demo dataset. */
@@ -60,7 +71,7 @@ const configSchema = z.object({
   tokenLifetimeSeconds: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** External issuers whose tokens are accepted; `{tenantid}` in the issuer matches the token's tid. */
   trustedIssuers: z.array(z.object({ issuer: z.string().min(1), jwksUri: z.url() })).default([]),
-  /** Base64 key-encryption key for signing keys at rest; by default a 0600 file beside the database. */
+  /** Base64 key-encryption key for signing keys at rest; by default a 0600 file in the data directory. */
   kek: z.string().optional(),
   /**
    * Failed token requests allowed in the window before a 429: per client from one source address, and per address
@@ -69,7 +80,7 @@ const configSchema = z.object({
   tokenFailureWindowSeconds: z.coerce.number().int().min(1).default(60),
   tokenFailuresPerClient: z.coerce.number().int().min(1).default(20),
   tokenFailuresPerAddress: z.coerce.number().int().min(1).default(60),
-  /** HTTPS: certificate and key files, or `tlsSelfSigned` for a localhost certificate beside the database. */
+  /** HTTPS: certificate and key files, or `tlsSelfSigned` for a localhost certificate in the data directory. */
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),
   tlsSelfSigned: z.boolean().default(false),
@@ -150,6 +161,27 @@ const configSchema = z.object({
     .default(16 * 1024 * 1024),
   /** How long a write waits for another writer (another process) to release the database, in ms. */
   dbBusyTimeoutMs: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /**
+   * Redis shared by several instances on one database (throttling counters, failed sign-ins, client-assertion ids,
+   * simulated calls, change bus). Without it each process keeps these for itself: right for one instance.
+   */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of every Redis key, so deployments (or test runs) can share one Redis. */
+  redisPrefix: z.string().min(1).max(100).default('callrecords:'),
+  /** This instance's name in webhook claims and job leases (default: host, process id and a random part). */
+  instanceId: z
+    .string()
+    .regex(/^[\w.:@/-]{1,200}$/)
+    .optional(),
+  /** How long an instance's claim on queued notifications lasts, in seconds: a dead instance's come back after it. */
+  webhookLeaseSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Seconds between re-reads of the signing keys (another instance or `keys rotate` may have rotated them). */
+  keyReloadSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Milliseconds between re-reads of state other instances change: the virtual clock and fault rules. */
+  syncIntervalMs: z.coerce.number().int().min(100).max(600_000).default(2000),
   /** Fault injection rules (src/resilience/faults.ts validates them when the app is built). */
   faults: z.array(z.unknown()).default([]),
   /** Seed of the fault rules' generators (a rule's own `seed` wins). */
@@ -171,7 +203,13 @@ const NUMERIC_ENV = [
   ['CALLRECORDS_MAX_BUFFERED_RESPONSE_BYTES', 'maxBufferedResponseBytes'],
   ['CALLRECORDS_IMPORT_MAX_LINE_BYTES', 'importMaxLineBytes'],
   ['CALLRECORDS_DB_BUSY_TIMEOUT_MS', 'dbBusyTimeoutMs'],
+  ['CALLRECORDS_DB_POOL_SIZE', 'dbPoolSize'],
+  ['CALLRECORDS_DB_STATEMENT_TIMEOUT_MS', 'dbStatementTimeoutMs'],
+  ['CALLRECORDS_DB_CONNECT_TIMEOUT_MS', 'dbConnectTimeoutMs'],
   ['CALLRECORDS_ADMIN_FAILURES_PER_ADDRESS', 'adminFailuresPerAddress'],
+  ['CALLRECORDS_WEBHOOK_LEASE_SECONDS', 'webhookLeaseSeconds'],
+  ['CALLRECORDS_KEY_RELOAD_SECONDS', 'keyReloadSeconds'],
+  ['CALLRECORDS_SYNC_INTERVAL_MS', 'syncIntervalMs'],
 ] as const satisfies readonly (readonly [string, keyof ConfigInput])[];
 
 export const DEMO_ADMIN_KEY = 'callrecords-demo-admin-key';
@@ -188,7 +226,10 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   const fromEnv: ConfigInput = {};
   if (env.HOST) fromEnv.host = env.HOST;
   if (env.PORT) fromEnv.port = Number(env.PORT);
+  // DATABASE_URL is what hosting platforms set for an attached PostgreSQL; CALLRECORDS_DB wins over it.
+  if (env.DATABASE_URL && /^postgres(ql)?:\/\//i.test(env.DATABASE_URL)) fromEnv.db = env.DATABASE_URL;
   if (env.CALLRECORDS_DB) fromEnv.db = env.CALLRECORDS_DB;
+  if (env.CALLRECORDS_DATA_DIR) fromEnv.dataDir = env.CALLRECORDS_DATA_DIR;
   if (env.CALLRECORDS_LOG_LEVEL) fromEnv.logLevel = env.CALLRECORDS_LOG_LEVEL as ConfigInput['logLevel'];
   if (env.CALLRECORDS_PUBLIC_URL) fromEnv.publicUrl = env.CALLRECORDS_PUBLIC_URL;
   if (env.CALLRECORDS_KEK) fromEnv.kek = env.CALLRECORDS_KEK;
@@ -207,6 +248,9 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     fromEnv.rateLimitHeaders = ['1', 'true', 'yes'].includes(
       env.CALLRECORDS_RATE_LIMIT_HEADERS.toLowerCase(),
     );
+  if (env.CALLRECORDS_REDIS_URL) fromEnv.redisUrl = env.CALLRECORDS_REDIS_URL;
+  if (env.CALLRECORDS_REDIS_PREFIX) fromEnv.redisPrefix = env.CALLRECORDS_REDIS_PREFIX;
+  if (env.CALLRECORDS_INSTANCE_ID) fromEnv.instanceId = env.CALLRECORDS_INSTANCE_ID;
   if (env.CALLRECORDS_FAULTS) fromEnv.faults = readFaults(env.CALLRECORDS_FAULTS);
   if (env.CALLRECORDS_MIRRORS)
     fromEnv.mirrors = readMirrors(env.CALLRECORDS_MIRRORS) as ConfigInput['mirrors'];
@@ -239,6 +283,25 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   config.notificationDelaySeconds ??= config.demo ? 0 : DEFAULT_NOTIFICATION_DELAY_SECONDS;
   config.throttling ??= config.demo ? 'off' : 'graph';
   return Object.freeze(config);
+}
+
+/** The directory of the server's own files (config.dataDir); undefined: an in-memory database keeps none. */
+export function dataDirOf(config: Pick<Config, 'db' | 'dataDir'>): string | undefined {
+  if (config.dataDir !== undefined) return config.dataDir;
+  if (/^postgres(ql)?:\/\//i.test(config.db)) return 'data';
+  if (config.db === ':memory:') return undefined;
+  return path.dirname(path.resolve(config.db));
+}
+
+/** The store options of a configuration (either database). */
+export function storeOptionsOf(config: Config) {
+  return {
+    db: config.db,
+    busyTimeoutMs: config.dbBusyTimeoutMs,
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+  };
 }
 
 /** Fault rules: a JSON array, or the path of a file holding one (`--faults`, CALLRECORDS_FAULTS). */

@@ -1,7 +1,7 @@
 // Deletes call records that fell out of the retention window, in bounded batches, on an unref'd timer, so a
 // large purge never holds the database for long and never keeps the process alive. `stop` waits for a run.
 import type { Clock } from '../clock.js';
-import type { DocumentStore, MirrorStore } from '../store/index.js';
+import { exclusively, type DocumentStore, type JobLeases, type MirrorStore } from '../store/index.js';
 
 const DAY = 86_400_000;
 
@@ -72,7 +72,11 @@ export interface RetentionOptions {
   intervalMs?: number;
   onPurged?: (records: number) => void;
   onError?: (err: unknown) => void;
+  /** With several instances on one database: the purge runs where this lease is held (one instance at a time). */
+  lease?: { leases: JobLeases; holder: string };
 }
+
+const LEASE_MS = 120_000;
 
 export class RetentionPurge {
   readonly #o: RetentionOptions;
@@ -100,14 +104,29 @@ export class RetentionPurge {
   }
 
   async #purge(): Promise<number> {
+    const lease = this.#o.lease;
+    const total = lease
+      ? await exclusively(lease.leases, 'retention-purge', lease.holder, LEASE_MS, (renew) =>
+          this.#batches(renew),
+        )
+      : await this.#batches(() => Promise.resolve(true));
+    if (total) this.#o.onPurged?.(total);
+    return total ?? 0;
+  }
+
+  async #batches(renew: () => Promise<boolean>): Promise<number> {
     const { documents, clock, batch } = this.#o;
     const now = clock.now();
+    await documents.upkeep(now);
     let total = 0;
+    let leaseLost = false;
     const purge = async (tenantId: string | undefined, before: number) => {
-      for (let n = batch; n === batch && !this.#stopped; total += n) {
+      // A purge that drops whole partitions may report more than one batch.
+      for (let n = batch; n >= batch && !this.#stopped && !leaseLost; total += n) {
         n = await documents.purgeOlderThan(tenantId, before, batch);
         // Let requests in between batches.
         await new Promise((resolve) => setImmediate(resolve));
+        if (n >= batch && !(await renew())) leaseLost = true;
       }
     };
     const tenants = this.#o.tenants;
@@ -117,10 +136,9 @@ export class RetentionPurge {
       // Some tenants keep their own: every tenant is purged by its retention.
       for (const tenantId of await tenants.list()) {
         const days = tenants.retention.daysFor(tenantId);
-        if (days !== null) await purge(tenantId, now - days * DAY);
+        if (days !== null && !leaseLost) await purge(tenantId, now - days * DAY);
       }
     }
-    if (total > 0) this.#o.onPurged?.(total);
     return total;
   }
 

@@ -44,6 +44,13 @@ export interface NotifierOptions {
   /** reauthorizationRequired this long before expiry, at most half the lifetime (default 15 minutes). */
   reauthorizeLeadMs?: number;
   random?: () => number;
+  /** This instance's name in the queue's claims (instances on one database each have their own). */
+  instanceId?: string;
+  /**
+   * Real ms an instance's claim on queued items lasts (default 60 s; at least the delivery timeout plus 2 s): when
+   * it dies mid-delivery, the items are sent again by another instance after this long.
+   */
+  leaseMs?: number;
   /** Fault injection: delay, drop or duplicate a delivery; consulted before each POST. */
   deliveryFault?: (d: { tenantId: string; appId: string }) => DeliveryFault | undefined;
 }
@@ -70,9 +77,13 @@ export class Notifier {
   #metricsTimer: NodeJS.Timeout | undefined;
   #lastHousekeeping = 0;
   #stopped = false;
+  readonly #owner: string;
+  readonly #leaseMs: number;
 
   constructor(o: NotifierOptions) {
     this.#o = o;
+    this.#owner = o.instanceId ?? randomUUID();
+    this.#leaseMs = Math.max(o.leaseMs ?? 60_000, o.deliveryTimeoutMs + 2000);
   }
 
   start(): void {
@@ -115,7 +126,10 @@ export class Notifier {
     }
   }
 
-  /** Stops passes and aborts requests in flight; their items stay queued, as after a crash. */
+  /**
+   * Stops passes and aborts requests in flight; their items stay queued, as after a crash, and their claims are
+   * given back so that another instance sends them at once rather than after the lease.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
@@ -123,6 +137,12 @@ export class Notifier {
     this.#abort.abort();
     await this.#pass;
     await Promise.all(this.#inflight.values());
+    try {
+      const released = await this.#o.store.notifications.releaseAll(this.#owner);
+      if (released > 0) this.#o.log.info({ items: released }, 'change notifications: claims returned');
+    } catch (err) {
+      this.#o.log.warn({ err }, 'change notifications: claims not returned (they lapse with their lease)');
+    }
     this.#logMetrics();
   }
 
@@ -149,7 +169,8 @@ export class Notifier {
     }
     const free = this.#o.concurrency - this.#inflight.size;
     if (free <= 0) return;
-    for (const d of await store.notifications.dueSubscriptions(now, free, new Set(this.#inflight.keys()))) {
+    const inflight = new Set(this.#inflight.keys());
+    for (const d of await store.notifications.dueSubscriptions(now, free, inflight, Date.now())) {
       const key = `${d.tenantId}/${d.subscriptionId}`;
       const run = this.#deliver(d.tenantId, d.subscriptionId)
         .catch((err: unknown) =>
@@ -166,11 +187,18 @@ export class Notifier {
   async #deliver(tenantId: string, subscriptionId: string): Promise<void> {
     const { store, clock } = this.#o;
     const now = clock.now();
-    const due = await store.notifications.due(tenantId, subscriptionId, now, this.#o.batchSize ?? 100);
+    const realNow = Date.now();
+    const due = await store.notifications.claim(tenantId, subscriptionId, now, this.#o.batchSize ?? 100, {
+      owner: this.#owner,
+      realNowMs: realNow,
+      leaseUntilMs: realNow + this.#leaseMs,
+    });
+    if (due.length === 0) return; // nothing due, or another instance is delivering to this subscription
     const sub = await store.subscriptions.get(tenantId, subscriptionId);
-    if (due.length === 0) return;
     const lifecycle = isLifecycleEvent(due[0]!.event);
     const batch = due.filter((i) => isLifecycleEvent(i.event) === lifecycle);
+    const rest = due.filter((i) => isLifecycleEvent(i.event) !== lifecycle).map((i) => i.itemId);
+    if (rest.length > 0) await store.notifications.release(tenantId, subscriptionId, rest);
     const url = lifecycle ? sub?.lifecycleUrl : sub?.notificationUrl;
     // Nothing to send to (no lifecycle URL, or the subscription is gone): the items are done.
     if (!sub || !url || (!lifecycle && sub.removedMs !== null)) {
@@ -201,9 +229,9 @@ export class Notifier {
     const res = fault?.drop ? { status: 202, error: null, latencyMs: 0, injectedDrop: true } : await send();
     if (fault?.duplicate && res.status !== null && res.status >= 200 && res.status < 300) await send();
     if (res.error === 'aborted') return; // shutting down: as if the process had died mid-request
-    const realNow = Date.now();
+    const doneMs = Date.now();
     const ok = res.status !== null && res.status >= 200 && res.status < 300;
-    const ingestMs = realNow - Math.min(...batch.map((i) => i.writtenMs));
+    const ingestMs = doneMs - Math.min(...batch.map((i) => i.writtenMs));
     const entry = {
       tenantId,
       subscriptionId,
@@ -214,7 +242,7 @@ export class Notifier {
       status: res.status,
       latencyMs: res.latencyMs,
       atMs: now,
-      realMs: realNow,
+      realMs: doneMs,
     };
     const fields = { ...entry, events: [...new Set(batch.map((i) => i.event))] };
     if (ok) {

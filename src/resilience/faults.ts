@@ -142,6 +142,31 @@ export class FaultInjector {
     return added.map((a) => a.rule);
   }
 
+  /**
+   * Makes `rules` (with ids) the active set, as another instance left it: a rule already active unchanged keeps
+   * its counts and generator, so syncing the same set again changes nothing.
+   */
+  replaceAll(rules: readonly FaultRule[]): void {
+    const kept = new Map(this.#active.map((a) => [a.rule.id, a]));
+    const next = rules.map((rule) => {
+      const old = kept.get(rule.id);
+      if (old && JSON.stringify(old.rule) === JSON.stringify(rule)) return old;
+      return {
+        rule,
+        rng: new Rng(hashSeed(rule.seed ?? this.seed)),
+        matched: 0,
+        injected: 0,
+        glob: rule.route ? new RouteGlob(rule.route) : undefined,
+      };
+    });
+    this.#active.splice(0, this.#active.length, ...next);
+  }
+
+  /** The active rules as given (no counts). */
+  rules(): FaultRule[] {
+    return this.#active.map((a) => a.rule);
+  }
+
   remove(id: string): boolean {
     const i = this.#active.findIndex((a) => a.rule.id === id);
     if (i < 0) return false;

@@ -5,6 +5,7 @@ import { loadProfile } from './budgets.js';
 import { ComplianceTracker } from './compliance.js';
 import { MemoryCounterStore, type CounterStore } from './counters.js';
 import { FaultInjector, parseFaultRules } from './faults.js';
+import type { SharedFaultRules } from './shared-faults.js';
 import { Throttler } from './throttle.js';
 
 export { GRAPH_PROFILE, loadProfile, bucketsFor, profileSchema } from './budgets.js';
@@ -16,6 +17,7 @@ export type { Bucket, CounterStore, Decision } from './counters.js';
 export { FaultInjector, faultBanner, faultRuleSchema, parseFaultRules, FAULT_STATUSES } from './faults.js';
 export type { FaultRule, FaultRuleInput, FaultStatus, InjectedFault } from './faults.js';
 export { Throttler } from './throttle.js';
+export { SharedFaultRules, FAULTS_SETTING } from './shared-faults.js';
 export type { ThrottleOutcome } from './throttle.js';
 
 export interface ResilienceSettings {
@@ -30,6 +32,8 @@ export interface Resilience {
   throttler: Throttler | undefined;
   rateLimitHeaders: boolean;
   faults: FaultInjector;
+  /** The rule set shared by every instance (the admin API changes it here); without it, `faults` alone. */
+  rules?: SharedFaultRules;
   compliance: ComplianceTracker;
 }
 

@@ -2,7 +2,7 @@
 // checks on a timer (unref'd, so it never keeps the process alive) and whenever told to (`runDue`: after a hang-up,
 // after the clock was moved). Runs never overlap; `stop` waits for the one in flight.
 import type { Clock } from '../clock.js';
-import type { DeliveredRecord, PendingStore } from '../store/index.js';
+import { exclusively, type DeliveredRecord, type JobLeases, type PendingStore } from '../store/index.js';
 
 export interface DispatcherOptions {
   clock: Clock;
@@ -14,7 +14,11 @@ export interface DispatcherOptions {
   /** Called after records were delivered (e.g. to wake the change-notification dispatcher). */
   onDelivered?: (records: DeliveredRecord[]) => void;
   onError?: (err: unknown) => void;
+  /** With several instances on one database: the job runs where this lease is held (one instance at a time). */
+  lease?: { leases: JobLeases; holder: string };
 }
+
+const LEASE_MS = 30_000;
 
 export class RecordDispatcher {
   readonly #o: DispatcherOptions;
@@ -47,15 +51,25 @@ export class RecordDispatcher {
 
   async #deliver(): Promise<number> {
     if (this.#stopped) return 0;
+    const lease = this.#o.lease;
+    const total = lease
+      ? await exclusively(lease.leases, 'pending-records', lease.holder, LEASE_MS, (renew) =>
+          this.#batches(renew),
+        )
+      : await this.#batches(() => Promise.resolve(true));
+    this.#nextDue = await this.#o.pending.nextDueMs();
+    return total ?? 0;
+  }
+
+  async #batches(renew: () => Promise<boolean>): Promise<number> {
     const batch = this.#o.batch ?? 100;
     let total = 0;
     for (;;) {
       const delivered = await this.#o.pending.deliverDue(this.#o.clock.now(), batch);
       total += delivered.length;
       if (delivered.length > 0) this.#o.onDelivered?.(delivered);
-      if (delivered.length < batch || this.#stopped) break;
+      if (delivered.length < batch || this.#stopped || !(await renew())) break;
     }
-    this.#nextDue = await this.#o.pending.nextDueMs();
     return total;
   }
 

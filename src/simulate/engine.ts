@@ -1,5 +1,6 @@
-// The call simulator: active calls per tenant, in memory, changed by start / update / hang up at the server's
-// virtual time. Hanging up turns the call into a call record that waits in the pending store until its arrival
+// The call simulator: active calls per tenant, kept in an ActiveCallStore (this process's memory, or Redis so that
+// every instance sees them), changed by start / update / hang up at the server's virtual time. A change reads the
+// call, applies itself to a copy and writes it back only if nobody changed the call in between (else it retries). Hanging up turns the call into a call record that waits in the pending store until its arrival
 // time (and, when asked for, a version 2 with late telemetry). No HTTP here: the admin routes drive it.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -7,6 +8,8 @@ import { normalizeCallRecord } from '../graph/ingest/normalize.js';
 import { isoInstant } from '../generate/format.js';
 import { hashSeed, Rng } from '../generate/prng.js';
 import type { PendingRecord, PendingStore } from '../store/index.js';
+import { MemoryCallStore } from '../coord/memory.js';
+import type { ActiveCallStore } from '../coord/types.js';
 import { withLateTelemetry, withoutLateTelemetry } from './late.js';
 import { buildRecord } from './record.js';
 import type { SimCall, SimIdentity, SimModality, SimParticipant, SimulationOptions } from './types.js';
@@ -52,6 +55,8 @@ export interface HangUpResult {
 
 export interface SimulatorOptions {
   clock: Clock;
+  /** Where active calls live (default: this process). */
+  calls?: ActiveCallStore;
   pending: PendingStore;
   /** Seconds from hang-up to the record being visible. */
   recordDelaySeconds: number;
@@ -62,13 +67,16 @@ export interface SimulatorOptions {
 const key = (id: string) => id.toLowerCase();
 const inCall = (p: SimParticipant) => p.legs.some((l) => l.leaveMs === undefined);
 
+/** Attempts of a change that keeps meeting a concurrent one before it gives up. */
+const MAX_ATTEMPTS = 20;
+
 export class CallSimulator {
   readonly #o: SimulatorOptions;
-  /** tenant id -> call id -> call */
-  readonly #calls = new Map<string, Map<string, SimCall>>();
+  readonly #calls: ActiveCallStore;
 
   constructor(o: SimulatorOptions) {
     this.#o = o;
+    this.#calls = o.calls ?? new MemoryCallStore();
   }
 
   get recordDelaySeconds(): number {
@@ -80,11 +88,7 @@ export class CallSimulator {
     return Math.max(this.#o.clock.now(), floor);
   }
 
-  start(tenantId: string, input: StartCall): SimCall {
-    const calls = this.#calls.get(tenantId) ?? new Map<string, SimCall>();
-    if (calls.size >= MAX_ACTIVE_CALLS) {
-      throw new SimulationError('', `At most ${MAX_ACTIVE_CALLS} calls can be active in a tenant.`);
-    }
+  async start(tenantId: string, input: StartCall): Promise<SimCall> {
     const seen = new Set<string>([key(input.source.id)]);
     input.targets.forEach((t, i) => {
       if (seen.has(key(t.id)))
@@ -132,17 +136,34 @@ export class CallSimulator {
         participantId: t.participantId,
       })),
     );
-    calls.set(call.id, call);
-    this.#calls.set(tenantId, calls);
+    if (!(await this.#calls.add(call, MAX_ACTIVE_CALLS))) {
+      throw new SimulationError('', `At most ${MAX_ACTIVE_CALLS} calls can be active in a tenant.`);
+    }
     return call;
   }
 
-  get(tenantId: string, id: string): SimCall | undefined {
-    return this.#calls.get(tenantId)?.get(key(id));
+  async get(tenantId: string, id: string): Promise<SimCall | undefined> {
+    return (await this.#calls.get(tenantId, id))?.call;
   }
 
-  list(tenantId: string): SimCall[] {
-    return [...(this.#calls.get(tenantId)?.values() ?? [])].sort((a, b) => a.createdMs - b.createdMs);
+  async list(tenantId: string): Promise<SimCall[]> {
+    return (await this.#calls.list(tenantId)).sort((a, b) => a.createdMs - b.createdMs);
+  }
+
+  /** Reads the call, lets `change` work on the copy read, writes it back unless it changed meanwhile (then again). */
+  async #change<T>(
+    tenantId: string,
+    id: string,
+    change: (call: SimCall) => T,
+    write: (token: string, call: SimCall) => Promise<boolean>,
+  ): Promise<{ call: SimCall; result: T } | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const stored = await this.#calls.get(tenantId, id);
+      if (!stored) return undefined;
+      const result = change(stored.call);
+      if (await write(stored.token, stored.call)) return { call: stored.call, result };
+    }
+    throw new SimulationError('', 'The call is being changed by other requests; try again.');
   }
 
   state(call: SimCall): 'establishing' | 'established' | 'hold' {
@@ -159,9 +180,17 @@ export class CallSimulator {
   }
 
   /** Applies a change atomically: every part is checked before anything changes. */
-  update(tenantId: string, id: string, u: UpdateCall): SimCall | undefined {
-    const call = this.get(tenantId, id);
-    if (!call) return undefined;
+  async update(tenantId: string, id: string, u: UpdateCall): Promise<SimCall | undefined> {
+    const done = await this.#change(
+      tenantId,
+      id,
+      (call) => this.#apply(call, u),
+      (token, call) => this.#calls.replace(token, call),
+    );
+    return done?.call;
+  }
+
+  #apply(call: SimCall, u: UpdateCall): void {
     const now = this.#now(call.lastChangeMs);
     const held = call.holds.some((h) => h.toMs === undefined);
     const byId = (ref: string) =>
@@ -221,7 +250,6 @@ export class CallSimulator {
       call.holds[call.holds.length - 1]!.toMs = now;
       call.events.push({ atMs: now, type: 'resumed' });
     }
-    return call;
   }
 
   /** A P2P call becomes a group call: established legs move to the conference (a new leg from now on). */
@@ -241,9 +269,15 @@ export class CallSimulator {
 
   /** Ends the call and queues its record (and the version-2 update, if asked for). */
   async hangUp(tenantId: string, id: string): Promise<HangUpResult | undefined> {
-    const call = this.get(tenantId, id);
-    if (!call) return undefined;
-    this.#calls.get(tenantId)?.delete(call.id);
+    // Removed first, as read: a concurrent change or hang-up makes this one start again (or find no call).
+    const done = await this.#change(
+      tenantId,
+      id,
+      () => undefined,
+      (token, call) => this.#calls.remove(token, call),
+    );
+    if (!done) return undefined;
+    const { call } = done;
     const endMs = this.#now(call.lastChangeMs);
     for (const p of call.participants) {
       const leg = p.legs[p.legs.length - 1]!;

@@ -5,6 +5,7 @@ import type { CallRecordDocument } from '../graph/model/index.js';
 import { assembleDocument } from './assemble.js';
 import { decodeParts } from './parts/codec.js';
 import { deleteRecordsIn } from './record-delete.js';
+import type { StoreDialect } from './dialect.js';
 import type { Database } from './schema.js';
 import type { RecordKey } from './types.js';
 
@@ -21,15 +22,27 @@ export interface DocumentStore {
     o: { sinceMs?: number; untilMs?: number; after?: RecordKey; limit: number },
   ): Promise<DocumentPage>;
   delete(tenantId: string, id: string): Promise<boolean>;
-  /** Deletes the records (and everything under them) that started before `beforeMs`, at most `limit`. */
+  /**
+   * Deletes the records (and everything under them) that started before `beforeMs`, at most `limit` rows deleted
+   * one by one. Over all tenants on PostgreSQL, whole months that ended before `beforeMs` go first, as dropped
+   * partitions (whatever their size; they count in the result).
+   */
   purgeOlderThan(tenantId: string | undefined, beforeMs: number, limit: number): Promise<number>;
+  /** Readies the store for the coming months' records (PostgreSQL: creates their partitions ahead). */
+  upkeep(nowMs: number): Promise<void>;
 }
 
 export class KyselyDocumentStore implements DocumentStore {
   readonly #db: Kysely<Database>;
+  readonly #dialect: StoreDialect;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, dialect: StoreDialect) {
     this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  upkeep(nowMs: number): Promise<void> {
+    return this.#dialect.upkeep(nowMs);
   }
 
   async page(
@@ -78,6 +91,11 @@ export class KyselyDocumentStore implements DocumentStore {
   }
 
   async purgeOlderThan(tenantId: string | undefined, beforeMs: number, limit: number): Promise<number> {
+    const dropped = tenantId === undefined ? await this.#dialect.dropPartitionsBefore(beforeMs) : 0;
+    return dropped + (await this.#deleteOlderThan(tenantId, beforeMs, limit));
+  }
+
+  #deleteOlderThan(tenantId: string | undefined, beforeMs: number, limit: number): Promise<number> {
     return this.#db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('call_records').select(['tenant_id', 'id']).where('start_ms', '<', beforeMs);
       if (tenantId !== undefined) q = q.where('tenant_id', '=', tenantId);

@@ -1,9 +1,12 @@
-// The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts.
+// The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts and postgres.ts,
+// reached through the capabilities of dialect.ts.
 import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
+import type { DatabaseHealth, StoreDialect } from './dialect.js';
 import { KyselyDocumentStore, type DocumentStore } from './document-store.js';
 import { KyselyIdentityStore, type IdentityStore } from './identity-store.js';
 import { KyselyMirrorStore, type MirrorStore } from './mirror-store.js';
+import { KyselyJobLeases, type JobLeases } from './job-leases.js';
 import { KyselyLogStore, type LogStore } from './log-store.js';
 import { KyselyPendingStore, type PendingStore } from './pending-store.js';
 import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notifications/queue.js';
@@ -14,7 +17,7 @@ import { deleteRecordsIn } from './record-delete.js';
 import { PreparedQueries } from './prepared.js';
 import { applyRecordRollups, deleteTenantRollups } from './rollups.js';
 import { KyselyDashboardStore, type DashboardStore } from './dashboard-store.js';
-import { toRows, type RecordRows } from './rows.js';
+import { parseInstant, toRows, type RecordRows } from './rows.js';
 import type { Database } from './schema.js';
 import type {
   ChildRow,
@@ -63,12 +66,14 @@ function lowerBound(q: RecordQuery & { minStartMs: number; after?: RecordKey }):
 
 export interface KyselyStoreOptions {
   db: Kysely<Database>;
+  dialect: StoreDialect;
   json: StoredJson;
   onClose?: () => void;
 }
 
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
+  readonly #dialect: StoreDialect;
   readonly #onClose: (() => void) | undefined;
   readonly #prepared: PreparedQueries<Database>;
   readonly #parts: PartsReader;
@@ -81,27 +86,42 @@ export class KyselyStore implements Store {
   readonly notifications: NotificationQueue;
   readonly mirror: MirrorStore;
   readonly dashboard: DashboardStore;
+  readonly leases: JobLeases;
+  readonly backend: 'sqlite' | 'postgres';
 
   constructor(options: KyselyStoreOptions) {
     this.#db = options.db;
+    this.#dialect = options.dialect;
+    this.backend = options.dialect.name;
     this.#onClose = options.onClose;
     this.#json = options.json;
     this.#prepared = new PreparedQueries(options.db);
     this.#parts = new PartsReader(options.db, this.#prepared, options.json.freeMark);
     this.identity = new KyselyIdentityStore(options.db);
-    this.documents = new KyselyDocumentStore(options.db);
+    this.documents = new KyselyDocumentStore(options.db, options.dialect);
     this.logs = new KyselyLogStore(options.db, options.json);
     this.subscriptions = new KyselySubscriptionStore(options.db);
-    this.notifications = new KyselyNotificationQueue(options.db);
+    // Row locks (FOR UPDATE SKIP LOCKED) on PostgreSQL; SQLite has one writer at a time instead.
+    this.notifications = new KyselyNotificationQueue(options.db, {
+      rowLocks: options.dialect.name === 'postgres',
+    });
+    this.leases = new KyselyJobLeases(options.db);
     this.mirror = new KyselyMirrorStore(options.db);
     this.dashboard = new KyselyDashboardStore(options.db);
-    this.pending = new KyselyPendingStore(options.db, (trx, tenantId, docs) =>
-      this.#upsertIn(trx, tenantId, docs),
+    this.pending = new KyselyPendingStore(
+      options.db,
+      (trx, tenantId, docs) => this.#upsertIn(trx, tenantId, docs),
+      (docs) =>
+        this.#dialect.ensurePartitions(docs.map((d) => parseInstant(d.startDateTime, 'startDateTime'))),
     );
   }
 
   async migrate(): Promise<void> {
-    await migrateToLatest(this.#db as unknown as Kysely<unknown>);
+    await migrateToLatest(this.#db as unknown as Kysely<unknown>, this.#dialect);
+  }
+
+  health(): Promise<DatabaseHealth> {
+    return this.#dialect.health();
   }
 
   async close(): Promise<void> {
@@ -133,6 +153,24 @@ export class KyselyStore implements Store {
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
       .execute();
+  }
+
+  async compareAndSetSetting(key: string, expected: string | undefined, value: string): Promise<boolean> {
+    if (expected === undefined) {
+      const r = await this.#db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    }
+    const r = await this.#db
+      .updateTable('settings')
+      .set({ value })
+      .where('key', '=', key)
+      .where('value', '=', expected)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async createTenant(t: TenantInfo): Promise<void> {
@@ -339,7 +377,7 @@ export class KyselyStore implements Store {
     // thread: zlib's asynchronous API sets the dictionary up on this thread anyway and costs more in dispatch than
     // it saves.
     const rows = list.map((d) => toRows(this.#json, tenantId, d));
-    return this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
+    return this.#write(tenantId, rows);
   }
 
   async upsertRecordRows(tenantId: string, rows: RecordRows[]): Promise<UpsertOutcome[]> {
@@ -352,7 +390,24 @@ export class KyselyStore implements Store {
       )
         throw new Error('rows of another tenant');
     }
-    return this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
+    return this.#write(tenantId, rows);
+  }
+
+  /**
+   * Writes in one transaction, after making sure the rows' months have partitions (PostgreSQL). Another instance
+   * may have dropped an expired month this one still believed in: then once more, with partitions looked up anew.
+   */
+  async #write(tenantId: string, rows: RecordRows[]): Promise<UpsertOutcome[]> {
+    const starts = rows.map((r) => r.record.start_ms);
+    await this.#dialect.ensurePartitions(starts);
+    try {
+      return await this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
+    } catch (err) {
+      if (!this.#dialect.isMissingPartition(err)) throw err;
+      this.#dialect.forgetPartitions();
+      await this.#dialect.ensurePartitions(starts);
+      return this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
+    }
   }
 
   /** upsertCallRecords inside a caller's transaction (the pending-record dispatcher). */
@@ -374,6 +429,7 @@ export class KyselyStore implements Store {
     list: RecordRows[],
   ): Promise<UpsertOutcome[]> {
     const ids = [...new Set(list.map((r) => r.record.id))];
+    await this.#dialect.lockRecords(trx, tenantId, ids);
     const versions = new Map<string, number>();
     for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
       const existing = await trx

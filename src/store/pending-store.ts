@@ -38,13 +38,23 @@ export type UpsertInTransaction = (
   docs: CallRecordDocument[],
 ) => Promise<UpsertOutcome[]>;
 
+/** The databases' key order (bytes of UTF-8); the same as code-unit order for the ASCII ids records have. */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export class KyselyPendingStore implements PendingStore {
   readonly #db: Kysely<Database>;
   readonly #upsert: UpsertInTransaction;
+  readonly #prepare: (docs: CallRecordDocument[]) => Promise<void>;
 
-  constructor(db: Kysely<Database>, upsert: UpsertInTransaction) {
+  /** `prepare` readies the store for documents before the transaction that writes them (partitions). */
+  constructor(
+    db: Kysely<Database>,
+    upsert: UpsertInTransaction,
+    prepare: (docs: CallRecordDocument[]) => Promise<void> = () => Promise.resolve(),
+  ) {
     this.#db = db;
     this.#upsert = upsert;
+    this.#prepare = prepare;
   }
 
   async add(records: readonly PendingRecord[]): Promise<void> {
@@ -72,31 +82,47 @@ export class KyselyPendingStore implements PendingStore {
 
   async deliverDue(nowMs: number, limit: number): Promise<DeliveredRecord[]> {
     return this.#db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('pending_records')
-        .select(['tenant_id', 'id', 'version', 'body'])
-        .where('due_ms', '<=', nowMs)
-        .orderBy('due_ms')
-        .orderBy('tenant_id')
-        .orderBy('id')
-        .orderBy('version')
-        .limit(limit)
+      // Taken with one DELETE … RETURNING: a row is delivered by the one transaction that deleted it, even when
+      // several processes deliver at once (the others wait on its row locks and then find it gone).
+      const taken = await trx
+        .deleteFrom('pending_records')
+        .where((eb) =>
+          eb(
+            eb.refTuple('tenant_id', 'id', 'version'),
+            'in',
+            eb
+              .selectFrom('pending_records')
+              .select(['tenant_id', 'id', 'version'])
+              .where('due_ms', '<=', nowMs)
+              .orderBy('due_ms')
+              .orderBy('tenant_id')
+              .orderBy('id')
+              .orderBy('version')
+              .limit(limit)
+              .$asTuple('tenant_id', 'id', 'version'),
+          ),
+        )
+        .returning(['tenant_id', 'id', 'version', 'due_ms', 'body'])
         .execute();
+      const rows = taken
+        .map((r) => ({ ...r, due_ms: Number(r.due_ms), version: Number(r.version) }))
+        .sort(
+          (a, b) =>
+            a.due_ms - b.due_ms ||
+            compare(a.tenant_id, b.tenant_id) ||
+            compare(a.id, b.id) ||
+            a.version - b.version,
+        );
+      const docs = rows.map((row) => JSON.parse(row.body) as CallRecordDocument);
+      await this.#prepare(docs);
       const delivered: DeliveredRecord[] = [];
       // Rows are written one at a time, in due order, so a version 2 due together with its version 1 replaces it.
-      for (const row of rows) {
-        const doc = JSON.parse(row.body) as CallRecordDocument;
-        const [outcome] = await this.#upsert(trx, row.tenant_id, [doc]);
-        await trx
-          .deleteFrom('pending_records')
-          .where('tenant_id', '=', row.tenant_id)
-          .where('id', '=', row.id)
-          .where('version', '=', row.version)
-          .execute();
+      for (const [i, row] of rows.entries()) {
+        const [outcome] = await this.#upsert(trx, row.tenant_id, [docs[i]!]);
         delivered.push({
           tenantId: row.tenant_id,
           id: row.id,
-          version: Number(row.version),
+          version: row.version,
           outcome: outcome ?? 'ignored',
         });
       }

@@ -69,7 +69,7 @@ function rowsWith(json: StoredJson, tenantId: string, doc: CallRecordDocument, d
   }));
   return {
     record,
-    parts: { tenant_id: tenantId, record_id: doc.id, data },
+    parts: { tenant_id: tenantId, record_id: doc.id, start_ms: startMs, data },
     participantIndex,
     rollup: recordRollup(doc),
   };

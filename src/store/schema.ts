@@ -10,6 +10,12 @@ export interface TenantsTable {
   created_ms: number;
 }
 
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  until_ms: number;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -40,6 +46,8 @@ export interface CallRecordsTable {
 export interface CallRecordPartsTable {
   tenant_id: string;
   record_id: string;
+  /** The record's start (migration 008): PostgreSQL partitions the blobs by month with their records. */
+  start_ms: number;
   data: Buffer;
 }
 
@@ -182,6 +190,7 @@ export interface Database extends NotifyTables, DashboardTables {
   signing_keys: SigningKeysTable;
   tenants: TenantsTable;
   settings: SettingsTable;
+  job_leases: JobLeasesTable;
   call_records: CallRecordsTable;
   call_record_parts: CallRecordPartsTable;
   participant_index: ParticipantIndexTable;

@@ -12,11 +12,61 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import { StoreBusyError } from './errors.js';
+import type { DatabaseHealth, StoreDialect } from './dialect.js';
 import type { Database } from './schema.js';
 
 export interface SqliteHandle {
   db: Kysely<Database>;
   raw: BetterSqlite3.Database;
+  dialect: StoreDialect;
+}
+
+/** SQLite has one writer at a time and no partitions: most capabilities are nothing to do. */
+class SqliteFeatures implements StoreDialect {
+  readonly name = 'sqlite' as const;
+  readonly blobType = 'blob' as const;
+  readonly partitioned = false;
+  readonly #raw: BetterSqlite3.Database;
+
+  constructor(raw: BetterSqlite3.Database) {
+    this.#raw = raw;
+  }
+
+  lockRecords(): Promise<void> {
+    return Promise.resolve();
+  }
+  ensurePartitions(): Promise<void> {
+    return Promise.resolve();
+  }
+  forgetPartitions(): void {}
+  isMissingPartition(): boolean {
+    return false;
+  }
+  dropPartitionsBefore(): Promise<number> {
+    return Promise.resolve(0);
+  }
+  upkeep(): Promise<void> {
+    return Promise.resolve();
+  }
+  health(): Promise<DatabaseHealth> {
+    const started = performance.now();
+    try {
+      this.#raw.prepare('select 1').get();
+      return Promise.resolve({
+        backend: 'sqlite',
+        ok: true,
+        latencyMs: Math.round(performance.now() - started),
+      });
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      return Promise.resolve({
+        backend: 'sqlite',
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: typeof code === 'string' ? code : 'unavailable',
+      });
+    }
+  }
 }
 
 /** better-sqlite3 has no statement cache and Kysely prepares on every execution; reuse statements by SQL text. */
@@ -118,5 +168,5 @@ export function openSqlite(file: string, options: SqliteOptions = {}): SqliteHan
   const db = new Kysely<Database>({
     dialect: new WriteLockingDialect({ database: withStatementCache(raw) }),
   });
-  return { db, raw };
+  return { db, raw, dialect: new SqliteFeatures(raw) };
 }

@@ -2,8 +2,10 @@
 import type { RecordRows } from './rows.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DashboardStore } from './dashboard-store.js';
+import type { DatabaseHealth } from './dialect.js';
 import type { DocumentStore } from './document-store.js';
 import type { IdentityStore } from './identity-store.js';
+import type { JobLeases } from './job-leases.js';
 import type { LogKind, LogStore } from './log-store.js';
 import type { MirrorStore } from './mirror-store.js';
 import type { PendingStore } from './pending-store.js';
@@ -88,13 +90,24 @@ export interface Store {
   readonly mirror: MirrorStore;
   /** The dashboard's aggregates and call summaries, kept at write time. */
   readonly dashboard: DashboardStore;
+  /** Leases of the jobs that run on one instance at a time. */
+  readonly leases: JobLeases;
+  /** Which database holds the data. */
+  readonly backend: 'sqlite' | 'postgres';
   /** Applies pending migrations. */
   migrate(): Promise<void>;
+  /** Whether the database answers, and how fast (/healthz). */
+  health(): Promise<DatabaseHealth>;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSettingIfAbsent(key: string, value: string): Promise<string>;
   setSetting(key: string, value: string): Promise<void>;
+  /**
+   * Writes `value` only if the setting still holds `expected` (undefined: absent), in one statement, so that
+   * several instances changing one setting never lose an update. False when it held something else.
+   */
+  compareAndSetSetting(key: string, expected: string | undefined, value: string): Promise<boolean>;
 
   createTenant(t: TenantInfo): Promise<void>;
   getTenant(id: string): Promise<TenantInfo | undefined>;

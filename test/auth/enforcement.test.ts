@@ -29,6 +29,7 @@ import {
 } from './helpers.js';
 import { startJwksServer, type JwksServer } from './jwks-server.js';
 import { startLoggedServer, type LoggedServer } from './logged-server.js';
+import { TEST_BACKEND } from '../helpers/test-db.js';
 
 let logged: LoggedServer;
 let server: TestServer;
@@ -368,7 +369,13 @@ describe('outside the Graph surface', () => {
   test('/healthz needs no token', async () => {
     const r = await call(server, '/healthz', { auth: false });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { status: 'ok' });
+    const database = r.json?.database as { backend: string; status: string; latencyMs: number };
+    assert.deepEqual(
+      { status: r.json?.status, backend: database.backend, database: database.status },
+      { status: 'ok', backend: TEST_BACKEND, database: 'ok' },
+    );
+    assert.ok(database.latencyMs >= 0);
+    assert.equal(r.json?.redis, undefined, 'no Redis configured, none reported');
   });
 
   test('a valid token reaches the data', async () => {

@@ -89,7 +89,7 @@ describe('at rest', () => {
   test('private keys are sealed in the database, not PEM', () => {
     const rows = sealedRows();
     assert.ok(rows.length >= 1);
-    const kek = KeyEncryptionKey.load({ dbFile });
+    const kek = KeyEncryptionKey.load({ dir: path.dirname(dbFile) });
     for (const row of rows) {
       assert.ok(!row.private_key.includes('BEGIN'), 'not a PEM');
       assert.ok(!row.private_key.includes('PRIVATE KEY'));
@@ -174,7 +174,7 @@ describe('several processes', () => {
     const store = await openStore({ db: dbFile, json: STORED_JSON });
     const ring = new KeyRing({
       store: store.identity,
-      kek: KeyEncryptionKey.load({ dbFile }),
+      kek: KeyEncryptionKey.load({ dir: path.dirname(dbFile) }),
       clock,
       tokenLifetimeSeconds: LIFETIME,
     });

@@ -1,5 +1,5 @@
-// Starts a real server on port 0 over a fresh in-memory store, for integration tests over HTTP.
-import path from 'node:path';
+// Starts a real server on port 0 over a fresh store (SQLite in memory, or a PostgreSQL database of its own when
+// CALLRECORDS_TEST_DB=postgres: test-db.ts), for integration tests over HTTP.
 import { buildApp, type App } from '../../src/app.js';
 import { selfSignedFor } from '../../src/auth/tls.js';
 import { VirtualClock } from '../../src/clock.js';
@@ -10,6 +10,7 @@ import type { Resolver } from '../../src/net/outbound-policy.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { demoImage } from './demo-template.js';
+import { openTestStore, TEST_BACKEND, type TestBackend } from './test-db.js';
 
 export interface TestServer {
   url: string;
@@ -33,6 +34,10 @@ export interface TestServerOptions {
   now?: number;
   /** Serve https with a self-signed localhost certificate written to this directory. */
   tlsDir?: string;
+  /** The database behind a ':memory:' store (default: the backend under test, CALLRECORDS_TEST_DB). */
+  backend?: TestBackend;
+  /** Settings written to the store before the app is built (e.g. the same `skiptoken-key` on two servers). */
+  settings?: Record<string, string>;
   /** Receives every log line (set a logLevel in `config` to see them). */
   logStream?: { write(line: string): void };
   /** Resolves the names of the server's outbound requests (webhooks), instead of the system resolver. */
@@ -50,15 +55,18 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const now = o.now ?? TEST_NOW;
   const users = o.demoUsers ?? 0;
   if (users > 0 && config.db !== ':memory:') throw new Error('the demo tenant is seeded into :memory: only');
-  // A seeded demo tenant is a copy of a template built once for all test files (see demo-template.ts).
-  const image =
-    users > 0 ? await demoImage({ seed: config.demoSeed, users, days: o.demoDays ?? 30, now }) : undefined;
-  const store = await openStore({
-    db: config.db,
-    json: STORED_JSON,
-    busyTimeoutMs: config.dbBusyTimeoutMs,
-    ...(image ? { image } : {}),
-  });
+  // A seeded demo tenant is a copy of a template built once for all test files (demo-template.ts, test-db.ts).
+  const dataset = users > 0 ? { seed: config.demoSeed, users, days: o.demoDays ?? 30, now } : undefined;
+  const store =
+    config.db === ':memory:' && (o.backend ?? TEST_BACKEND) === 'postgres'
+      ? await openTestStore(dataset ? { dataset } : {})
+      : await openStore({
+          db: config.db,
+          json: STORED_JSON,
+          busyTimeoutMs: config.dbBusyTimeoutMs,
+          ...(dataset ? { image: await demoImage(dataset) } : {}),
+        });
+  for (const [key, value] of Object.entries(o.settings ?? {})) await store.setSetting(key, value);
   // Tests run on a frozen virtual clock: time moves only when a test moves it.
   const clock = new VirtualClock();
   clock.freeze();
@@ -66,7 +74,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   if (!(await store.getTenant(DEMO_TENANT_ID))) {
     await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso (demo)', createdMs: now });
   }
-  const tls = o.tlsDir ? await selfSignedFor(path.join(o.tlsDir, 'x.db')) : undefined;
+  const tls = o.tlsDir ? await selfSignedFor(o.tlsDir) : undefined;
   const app = await buildApp(config, {
     store,
     clock,

@@ -5,16 +5,15 @@ import assert from 'node:assert/strict';
 import { buildApp } from '../../src/app.js';
 import { CLOCK_SETTING } from '../../src/clock.js';
 import { loadConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/store/index.js';
-import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { makeRecord } from '../api/fixtures.js';
+import { openTestStore } from '../helpers/test-db.js';
 
 const TENANT = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const DAY = 86_400_000;
 const config = loadConfig({ db: ':memory:', port: 0, logLevel: 'silent', retentionDays: 30 }, {});
 
 test('the app resumes the saved virtual clock and purges records past retention', async () => {
-  const store = await openStore({ db: ':memory:', json: STORED_JSON });
+  const store = await openTestStore();
   const now = Date.UTC(2026, 5, 1);
   await store.setSetting(CLOCK_SETTING, JSON.stringify({ frozen: true, now, offsetMs: 0 }));
   const app = await buildApp(config, { store });
@@ -34,7 +33,7 @@ test('the app resumes the saved virtual clock and purges records past retention'
 });
 
 test("every job's timer stops when the app closes", async (t) => {
-  const store = await openStore({ db: ':memory:', json: STORED_JSON });
+  const store = await openTestStore();
   // Watch the real timers: which intervals the app starts, and which it clears.
   const started = t.mock.method(globalThis, 'setInterval');
   const cleared = t.mock.method(globalThis, 'clearInterval');

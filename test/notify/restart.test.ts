@@ -51,6 +51,8 @@ async function serve(): Promise<{ url: string; child: ChildProcess }> {
         CALLRECORDS_ADMIN_KEY: ADMIN_KEY,
         CALLRECORDS_NOTIFICATION_DELAY: '0',
         CALLRECORDS_LOG_LEVEL: 'info',
+        // The killed process's claim on the in-flight notification lapses after its lease (here the shortest).
+        CALLRECORDS_WEBHOOK_LEASE_SECONDS: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

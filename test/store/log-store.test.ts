@@ -2,9 +2,9 @@
 // dial-out aggregate with exact money sums and keyset paging over groups, and tenant isolation.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore, type LogKey, type Store } from '../../src/store/index.js';
-import { STORED_JSON } from '../../src/graph/shape/stored.js';
+import type { LogKey, Store } from '../../src/store/index.js';
 import { blockedRow, directRoutingRow, pstnRow, smsRow } from '../api/log-fixtures.js';
+import { openTestStore } from '../helpers/test-db.js';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
 const B = 'bbbbbbbb-0000-4000-8000-000000000002';
@@ -12,7 +12,7 @@ const T0 = Date.UTC(2026, 9, 1);
 let store: Store;
 
 before(async () => {
-  store = await openStore({ db: ':memory:', json: STORED_JSON });
+  store = await openTestStore();
   // Ties on the start time are ordered by id.
   await store.logs.insert(A, {
     pstnCalls: Array.from({ length: 50 }, (_, i) =>

@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPT_IN_MARK, optInMark } from '../../src/graph/shape/reshape.js';
 import { toRows } from '../../src/store/rows.js';
-import { openStore } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { makeRecord } from '../api/fixtures.js';
+import { openTestStore } from '../helpers/test-db.js';
 
 const TENANT = 'aaaaaaaa-0000-4000-8000-000000000001';
 const T0 = Date.UTC(2026, 10, 1);
@@ -26,7 +26,7 @@ test('rows carry the mark and the store reports it; an unmarked row is not claim
   ).identity.user.displayName = 'azureCommunicationServices';
   assert.equal(toRows(STORED_JSON, TENANT, clean).record.opt_in_mark, OPT_IN_MARK);
   assert.equal(toRows(STORED_JSON, TENANT, suspect).record.opt_in_mark, null);
-  const store = await openStore({ db: ':memory:', json: STORED_JSON });
+  const store = await openTestStore();
   try {
     await store.upsertCallRecords(TENANT, [clean, suspect]);
     const rows = await store.listCallRecords(TENANT, { minStartMs: 0, limit: 10 });

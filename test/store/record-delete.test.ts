@@ -2,16 +2,15 @@
 // retention purge across tenants in bounded batches, never touching newer records or other tenants' ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../src/store/index.js';
-import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { makeRecord } from '../api/fixtures.js';
+import { openTestStore } from '../helpers/test-db.js';
 
 const A = 'aaaaaaaa-0000-4000-8000-000000000001';
 const B = 'bbbbbbbb-0000-4000-8000-000000000002';
 const T0 = Date.UTC(2026, 10, 1);
 
 test('delete and purge take a record with everything under it, per tenant and in batches', async () => {
-  const store = await openStore({ db: ':memory:', json: STORED_JSON });
+  const store = await openTestStore();
   try {
     const at = (seed: string, ms: number) => makeRecord(seed, { startMs: ms, participants: 2, sessions: 2 });
     const oldA = [0, 1, 2].map((i) => at(`old-a-${i}`, T0 + i));

@@ -126,7 +126,7 @@ export function registerCallRoutes(app: FastifyInstance, o: CallRouteOptions): v
   };
   const requireCall = async (params: CallParams['Params']): Promise<SimCall> => {
     const tenantId = await requireTenant(params.tenantId);
-    const call = sim.get(tenantId, params.id);
+    const call = await sim.get(tenantId, params.id);
     if (!call)
       throw new GraphError('callNotFound', { message: `No active call '${params.id}' in this tenant.` });
     return call;
@@ -141,7 +141,7 @@ export function registerCallRoutes(app: FastifyInstance, o: CallRouteOptions): v
 
   app.get<TenantParams>('/tenants/:tenantId/calls', async (request) => {
     const tenantId = await requireTenant(request.params.tenantId);
-    return { value: sim.list(tenantId).map((c) => callView(sim, c)) };
+    return { value: (await sim.list(tenantId)).map((c) => callView(sim, c)) };
   });
 
   app.post<TenantParams>('/tenants/:tenantId/calls', async (request, reply: FastifyReply) => {
@@ -151,7 +151,7 @@ export function registerCallRoutes(app: FastifyInstance, o: CallRouteOptions): v
     const b = parsed.data;
     let call: SimCall;
     try {
-      call = sim.start(tenantId, {
+      call = await sim.start(tenantId, {
         source: toIdentity(b.source, tenantId),
         targets: b.targets.map((t) => toIdentity(t, tenantId)),
         requestedModalities: b.requestedModalities,
@@ -185,8 +185,9 @@ export function registerCallRoutes(app: FastifyInstance, o: CallRouteOptions): v
     const parsed = updateBody.safeParse(request.body ?? {});
     if (!parsed.success) throw invalid(parsed.error);
     const b = parsed.data;
+    let updated: SimCall | undefined;
     try {
-      sim.update(call.tenantId, call.id, {
+      updated = await sim.update(call.tenantId, call.id, {
         ...(b.requestedModalities ? { requestedModalities: b.requestedModalities } : {}),
         ...(b.addParticipants
           ? { addParticipants: b.addParticipants.map((p) => toIdentity(p, call.tenantId)) }
@@ -197,12 +198,16 @@ export function registerCallRoutes(app: FastifyInstance, o: CallRouteOptions): v
     } catch (err) {
       throw simulationError(err);
     }
-    return callView(sim, call);
+    if (!updated)
+      throw new GraphError('callNotFound', { message: `No active call '${call.id}' in this tenant.` });
+    return callView(sim, updated);
   });
 
   app.delete<CallParams>('/tenants/:tenantId/calls/:id', async (request, reply) => {
     const call = await requireCall(request.params);
-    await sim.hangUp(call.tenantId, call.id);
+    // Another request may have hung up in between: the call is gone either way, but only one records it.
+    if (!(await sim.hangUp(call.tenantId, call.id)))
+      throw new GraphError('callNotFound', { message: `No active call '${call.id}' in this tenant.` });
     return reply.code(204).send();
   });
 

@@ -28,6 +28,7 @@ export function registerClockRoutes(
   clock: VirtualClock,
   store: Store,
   onChange?: () => Promise<unknown>,
+  onSaved?: (state: string) => Promise<unknown>,
 ): void {
   app.get('/clock', () => view(clock));
   app.post('/clock', async (request) => {
@@ -51,8 +52,10 @@ export function registerClockRoutes(
       if (ms === undefined) throw badRequest(`'${b.by}' is not an ISO-8601 duration such as PT2H or P1D.`);
       clock.advance(ms);
     }
-    const state = clock.state();
-    await store.setSetting(CLOCK_SETTING, JSON.stringify(state));
+    const state = JSON.stringify(clock.state());
+    await store.setSetting(CLOCK_SETTING, state);
+    // Other instances follow the saved state (told over the change bus, or at their next poll).
+    await onSaved?.(state);
     await onChange?.();
     return view(clock);
   });

@@ -14,7 +14,8 @@ export function registerFaultRoutes(app: FastifyInstance, r: Resilience, store: 
     const many = typeof input === 'object' && input !== null && 'rules' in input ? input.rules : [input];
     let rules;
     try {
-      rules = r.faults.add(parseFaultRules(many));
+      const parsed = parseFaultRules(many);
+      rules = r.rules ? await r.rules.add(parsed) : r.faults.add(parsed);
     } catch (err) {
       throw badRequest(`Invalid fault rule: ${(err as Error).message}`);
     }
@@ -22,12 +23,14 @@ export function registerFaultRoutes(app: FastifyInstance, r: Resilience, store: 
     return reply.code(201).send({ rules });
   });
   app.delete('/faults', async (request, reply) => {
-    r.faults.clear();
+    if (r.rules) await r.rules.clear();
+    else r.faults.clear();
     request.log.warn('fault injection rules cleared');
     return reply.code(204).send();
   });
   app.delete<{ Params: { id: string } }>('/faults/:id', async (request, reply) => {
-    if (!r.faults.remove(request.params.id)) throw new GraphError('faultNotFound');
+    const removed = r.rules ? await r.rules.remove(request.params.id) : r.faults.remove(request.params.id);
+    if (!removed) throw new GraphError('faultNotFound');
     return reply.code(204).send();
   });
   app.get<{ Params: { tenantId: string } }>('/tenants/:tenantId/throttling-report', async (request) => {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
 import { encodeParts, type RecordParts } from '../parts/codec.js';
 
 // Sessions, segments and participants move from a row per entity (migration 001) into one compressed blob per
@@ -83,13 +84,13 @@ async function convert(db: Db): Promise<void> {
 // Converted blobs carry no opt-in mark: reads scan them, as they scanned the rows they came from.
 const unmarked = () => null;
 
-export async function up(untyped: Kysely<unknown>): Promise<void> {
+export async function up(untyped: Kysely<unknown>, dialect: Pick<StoreDialect, 'blobType'>): Promise<void> {
   const db = untyped as unknown as Db;
   await db.schema
     .createTable('call_record_parts')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('record_id', 'text', (c) => c.notNull())
-    .addColumn('data', 'blob', (c) => c.notNull())
+    .addColumn('data', dialect.blobType, (c) => c.notNull())
     .addPrimaryKeyConstraint('call_record_parts_pk', ['tenant_id', 'record_id'])
     .execute();
   // PostgreSQL runs each migration in a transaction already; SQLite's migrator does not, so open one here.

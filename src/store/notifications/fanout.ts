@@ -51,17 +51,19 @@ export async function writeOutbox(
 }
 
 /** Fans out up to `limit` outbox rows into queue items, in one transaction; returns how many were consumed. */
-export async function fanOut(db: Kysely<Database>, o: FanOutOptions): Promise<number> {
+export async function fanOut(db: Kysely<Database>, o: FanOutOptions, rowLocks = false): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const rows = await trx
+    let outbox = trx
       .selectFrom('notification_outbox')
       .selectAll()
       .orderBy('written_ms')
       .orderBy('tenant_id')
       .orderBy('record_id')
       .orderBy('version')
-      .limit(o.limit)
-      .execute();
+      .limit(o.limit);
+    // Instances fanning out at once take disjoint rows (SQLite: one writer at a time anyway).
+    if (rowLocks) outbox = outbox.forUpdate().skipLocked();
+    const rows = await outbox.execute();
     const byTenant = new Map<string, typeof rows>();
     for (const r of rows) {
       const list = byTenant.get(r.tenant_id);

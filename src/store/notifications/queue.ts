@@ -33,16 +33,36 @@ export interface RetryPlan {
 export interface NotificationQueue {
   /** Fans out up to `limit` outbox rows, each change named by `changeFor`; returns how many were consumed. */
   fanOut(o: FanOutOptions): Promise<number>;
-  /** Subscriptions with an item due at `nowMs`, most overdue first, leaving out `exclude` (tenant/id keys). */
+  /**
+   * Subscriptions with an item due at `nowMs`, most overdue first, leaving out `exclude` (tenant/id keys) and those
+   * another instance is delivering (a claim whose lease lasts past `realNowMs`).
+   */
   dueSubscriptions(
     nowMs: number,
     limit: number,
     exclude: ReadonlySet<string>,
+    realNowMs?: number,
   ): Promise<{ tenantId: string; subscriptionId: string }[]>;
   /** When the next item becomes due, or undefined when the queue is empty. */
   nextAttemptMs(): Promise<number | undefined>;
   /** Due items of one subscription, oldest first. */
   due(tenantId: string, subscriptionId: string, nowMs: number, max: number): Promise<QueueItem[]>;
+  /**
+   * Claims the due items of one subscription (oldest first, at most `max`) for `c.owner` until `c.leaseUntilMs`
+   * (wall clock), in one transaction, unless another claim on the subscription is live: then none ([]). So each
+   * item goes out from one instance per attempt and a subscription never has two deliveries in flight.
+   */
+  claim(
+    tenantId: string,
+    subscriptionId: string,
+    nowMs: number,
+    max: number,
+    c: { owner: string; realNowMs: number; leaseUntilMs: number },
+  ): Promise<QueueItem[]>;
+  /** Gives claimed items back (they were not sent). */
+  release(tenantId: string, subscriptionId: string, itemIds: string[]): Promise<void>;
+  /** Gives back every claim of an instance (graceful shutdown); returns how many items. */
+  releaseAll(owner: string): Promise<number>;
   /** Acknowledged: the items are gone. */
   complete(tenantId: string, subscriptionId: string, itemIds: string[]): Promise<void>;
   /** Not acknowledged: reschedules some items, drops others (queueing `missed` when asked), in one transaction. */
@@ -75,21 +95,29 @@ function itemFromRow(r: Selectable<NotificationQueueTable>): QueueItem {
   };
 }
 
+export interface QueueOptions {
+  /** The database has row locks (`FOR UPDATE SKIP LOCKED`: PostgreSQL); SQLite locks the whole database instead. */
+  rowLocks?: boolean;
+}
+
 export class KyselyNotificationQueue implements NotificationQueue {
   readonly #db: Kysely<Database>;
+  readonly #o: QueueOptions;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, o: QueueOptions = {}) {
     this.#db = db;
+    this.#o = o;
   }
 
   fanOut(o: FanOutOptions): Promise<number> {
-    return fanOut(this.#db, o);
+    return fanOut(this.#db, o, this.#o.rowLocks);
   }
 
   async dueSubscriptions(
     nowMs: number,
     limit: number,
     exclude: ReadonlySet<string>,
+    realNowMs = Date.now(),
   ): Promise<{ tenantId: string; subscriptionId: string }[]> {
     const rows = await this.#db
       .selectFrom('notification_queue')
@@ -97,6 +125,7 @@ export class KyselyNotificationQueue implements NotificationQueue {
       .select((eb) => eb.fn.min('next_attempt_ms').as('next'))
       .where('next_attempt_ms', '<=', nowMs)
       .groupBy(['tenant_id', 'subscription_id'])
+      .having((eb) => eb.fn.max(eb.case().when('lease_until', '>', realNowMs).then(1).else(0).end()), '=', 0)
       .orderBy('next')
       .limit(limit + exclude.size)
       .execute();
@@ -131,6 +160,91 @@ export class KyselyNotificationQueue implements NotificationQueue {
     return rows.map(itemFromRow);
   }
 
+  async claim(
+    tenantId: string,
+    subscriptionId: string,
+    nowMs: number,
+    max: number,
+    c: { owner: string; realNowMs: number; leaseUntilMs: number },
+  ): Promise<QueueItem[]> {
+    return this.#db.transaction().execute(async (trx) => {
+      // SQLite: the transaction holds the write lock from its start (BEGIN IMMEDIATE), so check and claim are one
+      // step for every process. PostgreSQL: the subscription's row lock serializes claimers of one subscription.
+      if (this.#o.rowLocks) {
+        const sub = await trx
+          .selectFrom('subscriptions')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', subscriptionId)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!sub) {
+          const exists = await trx
+            .selectFrom('subscriptions')
+            .select('id')
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', subscriptionId)
+            .executeTakeFirst();
+          if (exists) return []; // another instance is claiming this subscription's items right now
+        }
+      }
+      const live = await trx
+        .selectFrom('notification_queue')
+        .select('item_id')
+        .where('tenant_id', '=', tenantId)
+        .where('subscription_id', '=', subscriptionId)
+        .where('lease_until', '>', c.realNowMs)
+        .limit(1)
+        .executeTakeFirst();
+      if (live) return [];
+      let due = trx
+        .selectFrom('notification_queue')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('subscription_id', '=', subscriptionId)
+        .where('next_attempt_ms', '<=', nowMs)
+        .orderBy('due_ms')
+        .orderBy('written_ms')
+        .orderBy('item_id')
+        .limit(max);
+      if (this.#o.rowLocks) due = due.forUpdate().skipLocked();
+      const rows = await due.execute();
+      const ids = rows.map((r) => r.item_id);
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        await trx
+          .updateTable('notification_queue')
+          .set({ claimed_by: c.owner, lease_until: c.leaseUntilMs })
+          .where('tenant_id', '=', tenantId)
+          .where('subscription_id', '=', subscriptionId)
+          .where('item_id', 'in', ids.slice(i, i + CHUNK))
+          .execute();
+      }
+      return rows.map(itemFromRow);
+    });
+  }
+
+  async release(tenantId: string, subscriptionId: string, itemIds: string[]): Promise<void> {
+    for (let i = 0; i < itemIds.length; i += CHUNK) {
+      await this.#db
+        .updateTable('notification_queue')
+        .set({ claimed_by: null, lease_until: null })
+        .where('tenant_id', '=', tenantId)
+        .where('subscription_id', '=', subscriptionId)
+        .where('item_id', 'in', itemIds.slice(i, i + CHUNK))
+        .execute();
+    }
+  }
+
+  async releaseAll(owner: string): Promise<number> {
+    const r = await this.#db
+      .updateTable('notification_queue')
+      .set({ claimed_by: null, lease_until: null })
+      .where('claimed_by', '=', owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   async complete(tenantId: string, subscriptionId: string, itemIds: string[]): Promise<void> {
     for (let i = 0; i < itemIds.length; i += CHUNK) {
       await this.#db
@@ -155,6 +269,8 @@ export class KyselyNotificationQueue implements NotificationQueue {
             attempts: r.attempts,
             next_attempt_ms: r.nextAttemptMs,
             first_failure_ms: r.firstFailureMs,
+            claimed_by: null,
+            lease_until: null,
           })
           .where('tenant_id', '=', tenantId)
           .where('subscription_id', '=', subscriptionId)

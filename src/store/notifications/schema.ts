@@ -53,6 +53,9 @@ export interface NotificationQueueTable {
   attempts: number;
   first_failure_ms: number | null;
   written_ms: number;
+  /** The instance delivering the item, while its lease (wall-clock ms) lasts. */
+  claimed_by: string | null;
+  lease_until: number | null;
 }
 
 export interface NotificationSeenTable {
