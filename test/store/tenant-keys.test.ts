@@ -190,6 +190,9 @@ test('PostgreSQL: the purge drops whole expired months and deletes the rest of a
     assert.equal(await store.countAllCallRecords('b'), 0);
     const parts = await client.query<{ n: number }>(`select count(*)::int as n from call_record_parts`);
     assert.equal(parts.rows[0]?.n, 1);
+    // The dashboard's rows derived from the dropped month went with it.
+    const summaries = await client.query<{ n: number }>(`select count(*)::int as n from dashboard_calls`);
+    assert.equal(summaries.rows[0]?.n, 1);
     // A record of a dropped month can be written again: its partition comes back.
     await store.upsertCallRecords('a', [october[0]!]);
     assert.equal(await store.countAllCallRecords('a'), 2);
