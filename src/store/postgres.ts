@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import { StoreUnavailableError } from './errors.js';
 import type { DatabaseHealth, StoreDialect } from './dialect.js';
+import { deleteRollupsOfDays } from './rollups.js';
 import type { Database } from './schema.js';
 
 export interface PostgresOptions {
@@ -260,17 +261,8 @@ class PostgresFeatures implements StoreDialect {
         const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(trx);
         for (const table of PARTITIONED_TABLES)
           await sql`drop table if exists ${sql.table(partitionName(table, month))}`.execute(trx);
-        // What the dashboard derived from the month's records goes with them (a record's day is its start's).
-        await trx
-          .deleteFrom('quality_rollups')
-          .where('day_ms', '>=', month)
-          .where('day_ms', '<', nextMonth(month))
-          .execute();
-        await trx
-          .deleteFrom('dashboard_calls')
-          .where('start_ms', '>=', month)
-          .where('start_ms', '<', nextMonth(month))
-          .execute();
+        // What the dashboard derived from the month's records goes with them.
+        await deleteRollupsOfDays(trx, month, nextMonth(month));
         return Number(rows[0]?.n ?? 0);
       });
       this.#months.delete(month);

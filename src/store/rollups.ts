@@ -210,6 +210,20 @@ export async function applyRecordRollups(
   }
 }
 
+/** Forgets every tenant's rollups and summaries of records that started in [fromMs, toMs) (their rows are dropped). */
+export async function deleteRollupsOfDays(
+  trx: Transaction<Database>,
+  fromMs: number,
+  toMs: number,
+): Promise<void> {
+  await trx.deleteFrom('quality_rollups').where('day_ms', '>=', fromMs).where('day_ms', '<', toMs).execute();
+  await trx
+    .deleteFrom('dashboard_calls')
+    .where('start_ms', '>=', fromMs)
+    .where('start_ms', '<', toMs)
+    .execute();
+}
+
 /** Subtracts the contributions of stored records about to be deleted (replaced, deleted, purged). */
 export async function subtractStoredRecords(
   trx: Transaction<Database>,

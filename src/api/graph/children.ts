@@ -54,28 +54,40 @@ function sessionText(
   ]);
 }
 
+/** A page of a record's children kept in ordinal order (sessions, participants_v2), continued by skiptoken. */
+async function ordinalPage<R extends { ordinal: number }>(
+  ctx: GraphContext,
+  recordId: string,
+  segment: 'sessions' | 'participants_v2',
+  o: ChildPage,
+  fetch: (after: { afterOrdinal?: number }, limit: number) => Promise<R[]>,
+): Promise<Page<R>> {
+  const scope = tokenScope(
+    ctx,
+    `${segment === 'sessions' ? 'sessions' : 'participants'}:${recordId}`,
+    o.carried,
+  );
+  const after = readPosition(ctx.deps.tokens, scope, o.token, ordinal);
+  return keysetPage({
+    tokens: ctx.deps.tokens,
+    scope,
+    size: o.limit,
+    fetch: (limit) => fetch(after === undefined ? {} : { afterOrdinal: after }, limit),
+    position: (last) => ({ o: last.ordinal }),
+    link: (token) =>
+      serviceUrl(ctx.serviceRoot, `${recordPath(recordId)}/${segment}`, { ...o.carried, $skiptoken: token }),
+  });
+}
+
 /** One page of sessions, used by the sessions list and by $expand=sessions on a record. */
 export async function sessionsPage(
   ctx: GraphContext,
   recordId: string,
   o: ChildPage & { segments: boolean },
 ): Promise<Page<string>> {
-  const scope = tokenScope(ctx, `sessions:${recordId}`, o.carried);
-  const after = readPosition(ctx.deps.tokens, scope, o.token, ordinal);
-  const page = await keysetPage({
-    tokens: ctx.deps.tokens,
-    scope,
-    size: o.limit,
-    fetch: (limit) =>
-      ctx.deps.store.listSessions(ctx.tenantId, recordId, {
-        ...(after === undefined ? {} : { afterOrdinal: after }),
-        limit,
-        withSegments: o.segments,
-      }),
-    position: (last) => ({ o: last.ordinal }),
-    link: (token) =>
-      serviceUrl(ctx.serviceRoot, `${recordPath(recordId)}/sessions`, { ...o.carried, $skiptoken: token }),
-  });
+  const page = await ordinalPage(ctx, recordId, 'sessions', o, (after, limit) =>
+    ctx.deps.store.listSessions(ctx.tenantId, recordId, { ...after, limit, withSegments: o.segments }),
+  );
   return { ...page, rows: page.rows.map((s) => sessionText(ctx, recordId, s, o.select)) };
 }
 
@@ -85,24 +97,9 @@ export async function participantsPage(
   recordId: string,
   o: ChildPage,
 ): Promise<Page<string>> {
-  const scope = tokenScope(ctx, `participants:${recordId}`, o.carried);
-  const after = readPosition(ctx.deps.tokens, scope, o.token, ordinal);
-  const page = await keysetPage({
-    tokens: ctx.deps.tokens,
-    scope,
-    size: o.limit,
-    fetch: (limit) =>
-      ctx.deps.store.listParticipants(ctx.tenantId, recordId, {
-        ...(after === undefined ? {} : { afterOrdinal: after }),
-        limit,
-      }),
-    position: (last) => ({ o: last.ordinal }),
-    link: (token) =>
-      serviceUrl(ctx.serviceRoot, `${recordPath(recordId)}/participants_v2`, {
-        ...o.carried,
-        $skiptoken: token,
-      }),
-  });
+  const page = await ordinalPage(ctx, recordId, 'participants_v2', o, (after, limit) =>
+    ctx.deps.store.listParticipants(ctx.tenantId, recordId, { ...after, limit }),
+  );
   const shaper = ctx.deps.shapers[ctx.version];
   const opts = { ...shapeOpts(ctx), select: o.select };
   return {
