@@ -2,6 +2,7 @@
 // says so (Redis pub/sub: at once) and on a short poll (without Redis, or when a message was missed), on an unref'd
 // timer that never keeps the process alive.
 import { CLOCK_SETTING, type ClockState, type VirtualClock } from '../clock.js';
+import { Periodic } from '../periodic.js';
 import type { ChangeBus } from './types.js';
 
 export const CLOCK_TOPIC = 'clock';
@@ -42,31 +43,27 @@ export class SharedClock {
   }
 }
 
+/** Re-reads shared state every `intervalMs`, the tasks one after another, an error in one not stopping the rest. */
 export class Poller {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> = Promise.resolve();
+  readonly #loop: Periodic<void>;
 
   constructor(
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly tasks: (() => Promise<void>)[],
     private readonly onError: (err: unknown) => void,
-  ) {}
+  ) {
+    this.#loop = new Periodic(() => this.runOnce(), { intervalMs });
+  }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      this.#running = this.#running.then(() => this.runOnce());
-    }, this.intervalMs);
-    this.#timer.unref();
+    this.#loop.start();
   }
 
   async runOnce(): Promise<void> {
     for (const task of this.tasks) await task().catch(this.onError);
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

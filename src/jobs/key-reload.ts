@@ -1,5 +1,6 @@
 // Picks up signing keys rotated by another process (`callrecords keys rotate`) on an unref'd timer.
 import type { KeyRing } from '../auth/keys.js';
+import { Periodic } from '../periodic.js';
 
 export interface KeyReloadOptions {
   keys: Pick<KeyRing, 'reload'>;
@@ -9,27 +10,17 @@ export interface KeyReloadOptions {
 }
 
 export class KeyReload {
-  readonly #o: KeyReloadOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> = Promise.resolve();
-  #stopped = false;
+  readonly #loop: Periodic<void>;
 
   constructor(o: KeyReloadOptions) {
-    this.#o = o;
+    this.#loop = new Periodic(() => o.keys.reload(), { intervalMs: o.intervalMs ?? 60_000, onError: o.onError });
   }
 
   start(): void {
-    if (this.#timer || this.#stopped) return;
-    this.#timer = setInterval(() => {
-      this.#running = this.#o.keys.reload().catch((err: unknown) => this.#o.onError?.(err));
-    }, this.#o.intervalMs ?? 60_000);
-    this.#timer.unref();
+    this.#loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

@@ -1,6 +1,7 @@
 // Deletes call records that fell out of the retention window, in bounded batches, on an unref'd timer, so a
 // large purge never holds the database for long and never keeps the process alive. `stop` waits for a run.
 import type { Clock } from '../clock.js';
+import { Periodic } from '../periodic.js';
 import { exclusively, type DocumentStore, type JobLeases, type MirrorStore } from '../store/index.js';
 
 const DAY = 86_400_000;
@@ -14,7 +15,7 @@ export class TenantRetention {
   readonly #store: Pick<MirrorStore, 'listRetention'>;
   readonly #defaultDays: number;
   #own = new Map<string, number | null>();
-  #timer: NodeJS.Timeout | undefined;
+  #loop: Periodic<void> | undefined;
 
   constructor(store: Pick<MirrorStore, 'listRetention'>, defaultDays: number) {
     this.#store = store;
@@ -47,16 +48,14 @@ export class TenantRetention {
   }
 
   start(intervalMs = 30_000, onError?: (err: unknown) => void): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      this.reload().catch((err: unknown) => onError?.(err));
-    }, intervalMs);
-    this.#timer.unref();
+    if (this.#loop) return;
+    this.#loop = new Periodic(() => this.reload(), { intervalMs, onError });
+    this.#loop.start();
   }
 
-  stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+  async stop(): Promise<void> {
+    await this.#loop?.stop();
+    this.#loop = undefined;
   }
 }
 
@@ -80,27 +79,20 @@ const LEASE_MS = 120_000;
 
 export class RetentionPurge {
   readonly #o: RetentionOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> = Promise.resolve(0);
-  #stopped = false;
+  readonly #loop: Periodic<number>;
 
   constructor(o: RetentionOptions) {
     this.#o = o;
+    this.#loop = new Periodic(() => this.#purge(), { intervalMs: o.intervalMs ?? 600_000, onError: o.onError });
   }
 
   start(): void {
-    if (this.#timer || this.#stopped) return;
-    this.#timer = setInterval(() => {
-      this.purge().catch((err: unknown) => this.#o.onError?.(err));
-    }, this.#o.intervalMs ?? 600_000);
-    this.#timer.unref();
+    this.#loop.start();
   }
 
   /** Deletes every record older than the window; resolves with how many went. Runs never overlap. */
   purge(): Promise<number> {
-    const run = this.#running.catch(() => 0).then(() => this.#purge());
-    this.#running = run;
-    return run;
+    return this.#loop.run();
   }
 
   async #purge(): Promise<number> {
@@ -122,7 +114,7 @@ export class RetentionPurge {
     let leaseLost = false;
     const purge = async (tenantId: string | undefined, before: number) => {
       // A purge that drops whole partitions may report more than one batch.
-      for (let n = batch; n >= batch && !this.#stopped && !leaseLost; total += n) {
+      for (let n = batch; n >= batch && !this.#loop.stopped && !leaseLost; total += n) {
         n = await documents.purgeOlderThan(tenantId, before, batch);
         // Let requests in between batches.
         await new Promise((resolve) => setImmediate(resolve));
@@ -142,10 +134,7 @@ export class RetentionPurge {
     return total;
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running.catch(() => 0);
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

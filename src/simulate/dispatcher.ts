@@ -2,6 +2,7 @@
 // checks on a timer (unref'd, so it never keeps the process alive) and whenever told to (`runDue`: after a hang-up,
 // after the clock was moved). Runs never overlap; `stop` waits for the one in flight.
 import type { Clock } from '../clock.js';
+import { Periodic } from '../periodic.js';
 import { exclusively, type DeliveredRecord, type JobLeases, type PendingStore } from '../store/index.js';
 
 export interface DispatcherOptions {
@@ -22,35 +23,30 @@ const LEASE_MS = 30_000;
 
 export class RecordDispatcher {
   readonly #o: DispatcherOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> = Promise.resolve(0);
+  readonly #loop: Periodic<number>;
   /** Earliest due time known; undefined when nothing is pending, null when not read yet. */
   #nextDue: number | undefined | null = null;
-  #stopped = false;
 
   constructor(o: DispatcherOptions) {
     this.#o = o;
+    this.#loop = new Periodic(() => this.#deliver(), {
+      intervalMs: o.intervalMs ?? 1000,
+      onError: o.onError,
+      due: () => this.#nextDue !== undefined && (this.#nextDue === null || this.#nextDue <= o.clock.now()),
+    });
   }
 
   start(): void {
-    if (this.#timer || this.#stopped) return;
-    this.#timer = setInterval(() => {
-      if (this.#nextDue === undefined || (this.#nextDue !== null && this.#nextDue > this.#o.clock.now()))
-        return;
-      this.runDue().catch((err: unknown) => this.#o.onError?.(err));
-    }, this.#o.intervalMs ?? 1000);
-    this.#timer.unref();
+    this.#loop.start();
   }
 
   /** Delivers every record due now; resolves with how many were delivered. */
   runDue(): Promise<number> {
-    const run = this.#running.catch(() => 0).then(() => this.#deliver());
-    this.#running = run;
-    return run;
+    return this.#loop.run();
   }
 
   async #deliver(): Promise<number> {
-    if (this.#stopped) return 0;
+    if (this.#loop.stopped) return 0;
     const lease = this.#o.lease;
     const total = lease
       ? await exclusively(lease.leases, 'pending-records', lease.holder, LEASE_MS, (renew) =>
@@ -68,16 +64,13 @@ export class RecordDispatcher {
       const delivered = await this.#o.pending.deliverDue(this.#o.clock.now(), batch);
       total += delivered.length;
       if (delivered.length > 0) this.#o.onDelivered?.(delivered);
-      if (delivered.length < batch || this.#stopped || !(await renew())) break;
+      if (delivered.length < batch || this.#loop.stopped || !(await renew())) break;
     }
     return total;
   }
 
   /** Stops the timer and waits for a run in flight. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running.catch(() => 0);
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

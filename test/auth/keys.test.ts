@@ -219,7 +219,7 @@ describe('several processes', () => {
         other.ring.current().privateKey,
         { kid },
       );
-      const deadline = Date.now() + 7000;
+      const deadline = Date.now() + 15_000; // the reload after an unknown kid waits out its 5 s cool-down
       let status = 0;
       while (Date.now() < deadline) {
         status = (await graphStatus(token)).status;
