@@ -13,7 +13,10 @@ export class KeyReload {
   readonly #loop: Periodic<void>;
 
   constructor(o: KeyReloadOptions) {
-    this.#loop = new Periodic(() => o.keys.reload(), { intervalMs: o.intervalMs ?? 60_000, onError: o.onError });
+    this.#loop = new Periodic(() => o.keys.reload(), {
+      intervalMs: o.intervalMs ?? 60_000,
+      onError: o.onError,
+    });
   }
 
   start(): void {

@@ -83,7 +83,10 @@ export class RetentionPurge {
 
   constructor(o: RetentionOptions) {
     this.#o = o;
-    this.#loop = new Periodic(() => this.#purge(), { intervalMs: o.intervalMs ?? 600_000, onError: o.onError });
+    this.#loop = new Periodic(() => this.#purge(), {
+      intervalMs: o.intervalMs ?? 600_000,
+      onError: o.onError,
+    });
   }
 
   start(): void {

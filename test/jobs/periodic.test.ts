@@ -26,7 +26,10 @@ test('runs asked for while one is in flight wait for it: never two at once', asy
   const asked = await Promise.all([loop.run(), loop.run(), loop.run()]);
   await loop.stop();
   assert.equal(most, 1);
-  assert.deepEqual(order, [...order].sort((a, b) => a - b));
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+  );
   assert.equal(new Set(asked).size, 3, 'each caller gets its own run');
 });
 
