@@ -54,11 +54,15 @@ const opts = {
   samples: Math.max(2, num('samples', a.samples)),
   maxWalk: num('max-walk', a['max-walk']),
   logLevel: a['log-level'] ?? 'info',
-  instances: (a.instances ?? '1').split(',').map((n) => {
-    const v = num('instances', n);
-    if (!Number.isInteger(v)) throw new Error(`--instances takes whole numbers, got '${n}'`);
-    return v;
-  }),
+  instances: [
+    ...new Set(
+      (a.instances ?? '1').split(',').map((n) => {
+        const v = num('instances', n);
+        if (!Number.isInteger(v)) throw new Error(`--instances takes whole numbers, got '${n}'`);
+        return v;
+      }),
+    ),
+  ],
   peers: a.peers ?? false,
 };
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -161,12 +165,12 @@ try {
   const sizes = await capture(client, scenarios, samplesDir);
   log(`captured ${sizes.size} responses`);
 
-  const results: ScenarioResult[] = [];
-  const serverSets: Report['serverSets'] = [];
-  let first = true;
+  // Every set of instances (and its bare servers) runs from here to the end, and each scenario loads them one
+  // after the other: under a load that drifts (a shared machine), one instance and two are measured minutes apart
+  // at most, not a whole pass apart. A set that is not being loaded only idles.
+  const sets: { n: number; servers: Child[]; bares: Child[]; idleRss: number[] }[] = [];
   for (const n of opts.instances) {
-    if (!first) servers = await startSet(n);
-    first = false;
+    if (sets.length > 0) servers = await startSet(n);
     const idleRss = servers.map((c) => memory(c.pid).rssMb);
     log(`${n} server instance(s) at ${servers.map((c) => c.url).join(', ')}`);
     const bares: Child[] = [];
@@ -175,13 +179,19 @@ try {
       children.push(b);
       bares.push(b);
     }
-    const warm = scenarios[0];
-    if (warm) {
-      log(`warming up the server${n > 1 ? 's' : ''} and the bare server${n > 1 ? 's' : ''} (2 s each)`);
-      await measure(servers, warm.urls, 2);
-      await measure(bares, warm.urls, 2);
+    sets.push({ n, servers, bares, idleRss });
+  }
+  const warm = scenarios[0];
+  if (warm) {
+    log('warming up every server and bare server (2 s each)');
+    for (const set of sets) {
+      await measure(set.servers, warm.urls, 2);
+      await measure(set.bares, warm.urls, 2);
     }
-    for (const s of scenarios) {
+  }
+  const results: ScenarioResult[] = [];
+  for (const s of scenarios) {
+    for (const { n, servers, bares } of sets) {
       log(`${s.name} x${n}: ${s.what} (${s.urls.length} URLs), ${opts.duration} s each`);
       const onServer = await measure(servers, s.urls, opts.duration);
       const rss = servers.map((c) => memory(c.pid).rssMb);
@@ -203,6 +213,9 @@ try {
         bareCpuPercent: onBare.cpu,
       });
     }
+  }
+  const serverSets: Report['serverSets'] = [];
+  for (const { n, servers, bares, idleRss } of sets) {
     const ends = servers.map((c) => memory(c.pid));
     serverSets.push({
       instances: n,
