@@ -1,5 +1,5 @@
 // One autocannon run over a URL set, rotated round-robin over all connections, and the child processes the
-// benchmark talks to (real server and bare server), with their resident memory read from /proc.
+// benchmark talks to (real server and bare server), with their resident memory and CPU time read from /proc.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -15,15 +15,21 @@ export interface LoadResult {
   mbPerSec: number;
 }
 
+/**
+ * Loads `base`, or several instances at once: autocannon spreads the connections over the bases in turn (connection
+ * i goes to base i mod n), as a connection-balancing proxy would, and measures them as one client: one request
+ * count and one latency histogram over all of them.
+ */
 export async function load(
-  base: string,
+  base: string | readonly string[],
   urls: readonly string[],
   o: { connections: number; duration: number; token: string },
 ): Promise<LoadResult> {
   if (urls.length === 0) throw new Error('no URLs to load');
   let next = 0;
   const r = await autocannon({
-    url: base,
+    // autocannon takes an array of bases (lib/url.js) though its type declarations say string.
+    url: (typeof base === 'string' ? base : [...base]) as string,
     connections: o.connections,
     duration: o.duration,
     headers: { authorization: `Bearer ${o.token}` },
@@ -83,4 +89,15 @@ export function memory(pid: number): { rssMb: number; peakRssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on every Linux architecture Node.js runs on). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user and system) a process has used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may itself hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
