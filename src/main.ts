@@ -2,6 +2,7 @@
 import { buildApp } from './app.js';
 import { DEMO_TENANT_ID, dataDirOf, storeOptionsOf, type Config } from './config/index.js';
 import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
+import { SeedGate } from './demo/gate.js';
 import { STORED_JSON } from './graph/shape/stored.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { openStore } from './store/index.js';
@@ -21,25 +22,63 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (config.tlsCert && config.tlsKey)
     tls = (await import('./auth/tls.js')).tlsFromFiles(config.tlsCert, config.tlsKey);
   else if (config.tlsSelfSigned) tls = await (await import('./auth/tls.js')).selfSignedFor(dataDirOf(config));
-  const app = await buildApp(config, { store, ...(tls ? { tls } : {}) });
+  // An empty database in demo mode is seeded while the server answers: the server's reads go through a gate that
+  // answers what the records written so far settle and holds the rest until the seeding is done (demo/gate.ts).
+  const gate =
+    config.demo && !(await store.getTenant(DEMO_TENANT_ID)) ? new SeedGate(DEMO_TENANT_ID) : undefined;
+  const app = await buildApp(config, { store: gate ? gate.wrap(store) : store, ...(tls ? { tls } : {}) });
   const log = app.fastify.log;
-  await app.fastify.listen({ host: config.host, port: config.port });
-  const address = app.fastify.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  if (config.demo) {
-    const { seedDemoTenant } = await import('./demo/seed.js');
-    const count = await seedDemoTenant(store, {
+  let seeding: Promise<void> | undefined;
+  let ready: Promise<void> | undefined;
+  let stopSeeding = false;
+  if (gate) {
+    const { createDemoTenant, seedDemoRecords } = await import('./demo/seed.js');
+    const now = app.clock.now();
+    await createDemoTenant(store, now);
+    // The apps first, so that a client can get its token while the records are written.
+    await ensureDemoApps(store, app.identity.registry);
+    let first!: () => void;
+    const firstBatch = new Promise<void>((resolve) => (first = resolve));
+    const seedStarted = performance.now();
+    seeding = seedDemoRecords(store, {
       seed: config.demoSeed,
       users: config.demoUsers,
       days: config.demoDays,
-      now: app.clock.now(),
+      now,
+      gate,
+      onFirstBatch: first,
+      stopped: () => stopSeeding,
       onProgress: (n) => log.debug({ records: n }, 'demo tenant: writing records'),
-    });
-    if (count > 0) log.info({ records: count, tenantId: DEMO_TENANT_ID }, 'demo tenant created');
-    await ensureDemoApps(store, app.identity.registry);
+    }).then(
+      (count) => {
+        if (stopSeeding) return;
+        const ms = Math.round(performance.now() - seedStarted);
+        log.info({ records: count, tenantId: DEMO_TENANT_ID, ms }, 'demo tenant created');
+      },
+      (err: unknown) => {
+        // Reads that wait for the rest answer 503, and /healthz says the server cannot serve.
+        gate.fail(err instanceof Error ? err : new Error(String(err)));
+        app.setReady(false);
+        log.error({ err }, 'seeding the demo tenant failed');
+      },
+    );
+    ready = Promise.race([firstBatch, seeding]);
+  } else if (config.demo) await ensureDemoApps(store, app.identity.registry);
+  try {
+    await app.fastify.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    stopSeeding = true;
+    await seeding;
+    await app.fastify.close();
+    await store.close();
+    throw err;
   }
-  app.setReady(true);
+  const address = app.fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Ready (healthz 200, Graph routes open) once the first days are written.
+  await ready;
+  app.setReady(!gate?.failed);
   log.info({ url, startupMs: Math.round(performance.now() - started), demo: config.demo }, 'ready');
   // Injected faults are never silently on: the active rules are printed at start-up.
   const banner = faultBanner(app.resilience.faults.list());
@@ -66,6 +105,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const close = () =>
     (closing ??= (async () => {
       app.setReady(false);
+      stopSeeding = true;
+      await seeding;
+      gate?.fail(new Error('the server is closing'));
       await app.fastify.close();
       await store.close();
     })());

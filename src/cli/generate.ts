@@ -24,6 +24,7 @@ interface GenerateOpts extends CommonOptions {
   pstn: boolean;
   directRouting: boolean;
   sms: boolean;
+  threads?: string;
 }
 
 const BATCH = 500;
@@ -44,6 +45,7 @@ export function generateCommand(program: Command, io: CliIo): void {
     .option('--no-pstn', 'leave out PSTN call logs (and the blocked-users log)')
     .option('--no-direct-routing', 'leave out Direct Routing call logs')
     .option('--no-sms', 'leave out SMS logs')
+    .option('--threads <n>', 'generation threads beside the writer (default: one per core, at most two)')
     .action((o: GenerateOpts) =>
       withStore(io, o, async ({ store }) => {
         const profile = PROFILES[o.profile];
@@ -70,7 +72,12 @@ export function generateCommand(program: Command, io: CliIo): void {
             createdMs: Date.now(),
           });
         }
+        const threads = o.threads === undefined ? undefined : Number(o.threads);
+        if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64))
+          throw new Error(`--threads: '${o.threads}' is not a whole number from 1 to 64`);
+        const sizeBefore = await store.sizeBytes();
         const started = performance.now();
+        const cpuBefore = process.cpuUsage();
         const expected = Math.round(
           options.users * options.callsPerUserPerDay * options.days * (5 / 7) * 1.05,
         );
@@ -82,6 +89,7 @@ export function generateCommand(program: Command, io: CliIo): void {
           generate: options,
           batch: BATCH,
           logs: { pstn: o.pstn, directRouting: o.directRouting, sms: o.sms },
+          ...(threads === undefined ? {} : { threads }),
         })) {
           await store.upsertRecordRows(tenantId, batch.rows);
           await store.logs.insert(tenantId, batch.logs);
@@ -94,6 +102,11 @@ export function generateCommand(program: Command, io: CliIo): void {
         bar.update(acc.records);
         bar.finish();
         const seconds = (performance.now() - started) / 1000;
+        // Every thread's CPU time: what the rate would be on idle cores, when other work shares the machine.
+        const cpu = process.cpuUsage(cpuBefore);
+        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+        // What the database grew by, all included: record rows, their parts, indexes, log rows and rollups.
+        const storedBytes = Math.max(0, (await store.sizeBytes()) - sizeBefore);
         const summary = {
           tenantId,
           profile: o.profile,
@@ -105,6 +118,10 @@ export function generateCommand(program: Command, io: CliIo): void {
           poorStreamRateTarget: options.poorStreamRate,
           seconds: Number(seconds.toFixed(2)),
           recordsPerSecond: Math.round(acc.records / seconds),
+          cpuSeconds: Number(cpuSeconds.toFixed(2)),
+          cpuMsPerRecord: acc.records ? Number(((cpuSeconds * 1000) / acc.records).toFixed(3)) : 0,
+          storedBytes,
+          bytesPerRecord: acc.records ? Math.round(storedBytes / acc.records) : 0,
           // The process's high-water mark of resident memory (getrusage), whatever the data's size.
           peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
         };
@@ -115,7 +132,8 @@ export function generateCommand(program: Command, io: CliIo): void {
           [
             `tenant ${tenantId} (${o.profile}): ${acc.records} records, ${acc.sessions} sessions, ${acc.streams} streams, ${acc.logRows} log rows`,
             `audio poor stream rate ${(summary.poorStreamRate * 100).toFixed(2)}% (target ${(options.poorStreamRate * 100).toFixed(2)}%)`,
-            `${summary.seconds}s, ${summary.recordsPerSecond} records/s, peak memory ${summary.peakRssMb} MB`,
+            `${summary.seconds}s, ${summary.recordsPerSecond} records/s, ${summary.cpuMsPerRecord} ms of CPU per record, peak memory ${summary.peakRssMb} MB`,
+            `stored ${(storedBytes / 1_048_576).toFixed(1)} MB, ${summary.bytesPerRecord} bytes per record (rows, parts, indexes, log rows, rollups)`,
           ].join('\n'),
         );
       }),

@@ -1,8 +1,9 @@
 // Demo mode: on an empty database, create the demo tenant and fill it with the deterministic demo dataset: the
-// call records and the telephony logs that agree with them, written together in batches.
+// call records and the telephony logs that agree with them, written together in batches, in start order.
 import { DEMO_TENANT_ID } from '../config/index.js';
 import { generateBatches } from '../generate/worker/index.js';
 import type { Store } from '../store/index.js';
+import type { SeedGate } from './gate.js';
 
 export interface SeedOptions {
   seed: number;
@@ -10,16 +11,27 @@ export interface SeedOptions {
   days: number;
   now: number;
   onProgress?: (records: number) => void;
+  /** Moved past each batch written, and opened at the end (reads wait on it meanwhile: ./gate.ts). */
+  gate?: SeedGate;
+  /** Called once the first batch is written: the first days can be served. */
+  onFirstBatch?: () => void;
+  /** Checked between batches: true stops the seeding (the server is closing). */
+  stopped?: () => boolean;
 }
 
 const BATCH = 500;
 
-/** Returns the number of records written, or 0 when the demo tenant already existed. */
-export async function seedDemoTenant(store: Store, o: SeedOptions): Promise<number> {
-  if (await store.getTenant(DEMO_TENANT_ID)) return 0;
-  await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso (demo)', createdMs: o.now });
+/** Creates the demo tenant when it does not exist; true when it was created (and so is to be seeded). */
+export async function createDemoTenant(store: Store, now: number): Promise<boolean> {
+  if (await store.getTenant(DEMO_TENANT_ID)) return false;
+  await store.createTenant({ id: DEMO_TENANT_ID, displayName: 'Contoso (demo)', createdMs: now });
+  return true;
+}
+
+/** Writes the demo dataset into the (new) demo tenant; returns the number of records written. */
+export async function seedDemoRecords(store: Store, o: SeedOptions): Promise<number> {
   let written = 0;
-  // A worker thread generates, serializes and compresses; this thread writes and stays free to answer requests.
+  // Worker threads generate, serialize and compress; this thread writes and stays free to answer requests.
   for await (const batch of generateBatches({
     generate: {
       tenantId: DEMO_TENANT_ID,
@@ -34,7 +46,17 @@ export async function seedDemoTenant(store: Store, o: SeedOptions): Promise<numb
     await store.upsertRecordRows(DEMO_TENANT_ID, batch.rows);
     await store.logs.insert(DEMO_TENANT_ID, batch.logs);
     written += batch.counts.records;
+    if (batch.lastStartMs !== undefined) o.gate?.advance(batch.lastStartMs);
+    if (written === batch.counts.records) o.onFirstBatch?.();
     o.onProgress?.(written);
+    if (o.stopped?.()) return written;
   }
+  o.gate?.open();
   return written;
+}
+
+/** Returns the number of records written, or 0 when the demo tenant already existed. */
+export async function seedDemoTenant(store: Store, o: SeedOptions): Promise<number> {
+  if (!(await createDemoTenant(store, o.now))) return 0;
+  return seedDemoRecords(store, o);
 }

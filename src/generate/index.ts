@@ -21,6 +21,14 @@ export type { DirectoryUser } from './directory.js';
 export interface GenerateHooks {
   /** Extra plans for a local day, built from the same tenant; they are expanded like the day's own plans. */
   extraPlans?: (tenant: Tenant, day: LocalDay) => Plan[];
+  /** The tenant of these options, when the caller has built it already (building it runs faker: costly). */
+  tenant?: Tenant;
+}
+
+/** A record in the making: its start, and the call that builds it (a record nobody builds costs its plan only). */
+export interface PlannedRecord {
+  startMs: number;
+  build(): CallRecordDocument;
 }
 
 /** The people of the tenant's directory (deterministic for the same seed, users, tenantId and time zone). */
@@ -65,8 +73,16 @@ export function* generateCallRecords(
   opts: GenerateOptions,
   hooks: GenerateHooks = {},
 ): Generator<CallRecordDocument> {
+  for (const planned of planCallRecords(opts, hooks)) yield planned.build();
+}
+
+/**
+ * The records of generateCallRecords, in the same order, unbuilt: every record depends only on its own plan, so
+ * several threads can walk the same plans and each build a share of them (./worker/).
+ */
+export function* planCallRecords(opts: GenerateOptions, hooks: GenerateHooks = {}): Generator<PlannedRecord> {
   const o = resolveOptions(opts);
-  const tenant = buildTenant(o);
+  const tenant = hooks.tenant ?? buildTenant(o);
   const series = buildSeries(o, tenant);
   const clock = new ZoneClock(o.timeZone);
   const untilMs = o.until.getTime();
@@ -86,7 +102,8 @@ export function* generateCallRecords(
     carry = [];
     for (const p of plans) {
       if (p.startMs >= cutoff) carry.push(p);
-      else if (p.startMs >= fromMs && p.startMs < untilMs) yield factory.build(p);
+      else if (p.startMs >= fromMs && p.startMs < untilMs)
+        yield { startMs: p.startMs, build: () => factory.build(p) };
     }
   }
 }

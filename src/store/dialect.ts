@@ -34,6 +34,8 @@ export interface StoreDialect {
   upkeep(nowMs: number): Promise<void>;
   /** One round trip to the database. */
   health(): Promise<DatabaseHealth>;
+  /** Bytes the database takes: pages in use (SQLite, its WAL included), or the database's size (PostgreSQL). */
+  sizeBytes(): Promise<number>;
 }
 
 /** A database URL (postgres:// or postgresql://) rather than a SQLite file. */

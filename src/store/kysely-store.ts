@@ -124,6 +124,10 @@ export class KyselyStore implements Store {
     return this.#dialect.health();
   }
 
+  sizeBytes(): Promise<number> {
+    return this.#dialect.sizeBytes();
+  }
+
   async close(): Promise<void> {
     await this.#db.destroy();
     this.#onClose?.();

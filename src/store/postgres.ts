@@ -278,6 +278,13 @@ class PostgresFeatures implements StoreDialect {
     for (const m of months) this.#months.add(m);
   }
 
+  async sizeBytes(): Promise<number> {
+    const r = await this.#db.executeQuery<{ bytes: string }>(
+      CompiledQuery.raw('select pg_database_size(current_database())::text as bytes'),
+    );
+    return Number(r.rows[0]?.bytes ?? 0);
+  }
+
   async health(): Promise<DatabaseHealth> {
     const started = performance.now();
     try {

@@ -48,6 +48,12 @@ class SqliteFeatures implements StoreDialect {
   upkeep(): Promise<void> {
     return Promise.resolve();
   }
+  sizeBytes(): Promise<number> {
+    const pages = this.#raw.pragma('page_count', { simple: true }) as number;
+    const free = this.#raw.pragma('freelist_count', { simple: true }) as number;
+    const size = this.#raw.pragma('page_size', { simple: true }) as number;
+    return Promise.resolve((pages - free) * size);
+  }
   health(): Promise<DatabaseHealth> {
     const started = performance.now();
     try {

@@ -98,6 +98,8 @@ export interface Store {
   migrate(): Promise<void>;
   /** Whether the database answers, and how fast (/healthz). */
   health(): Promise<DatabaseHealth>;
+  /** Bytes the database takes (SQLite: pages in use; PostgreSQL: the database's size). */
+  sizeBytes(): Promise<number>;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;

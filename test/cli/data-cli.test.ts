@@ -1,7 +1,7 @@
 // generate, export and import as a user runs them (in-process, through the program the bin runs): determinism,
 // round trips, progress and summaries; the clock command against a running server.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -41,15 +41,27 @@ test('generate creates the tenant, reports a summary, shows progress, and reache
     streams: number;
     poorStreamRate: number;
     seconds: number;
+    storedBytes: number;
+    bytesPerRecord: number;
+    cpuMsPerRecord: number;
   };
   assert.ok(s.records > 100, `${s.records} records`);
+  // Bytes per record: what the database grew by (every record has a body of more than 2 KB), over the records.
+  const file = ['a.db', 'a.db-wal']
+    .map((f) => path.join(dir, f))
+    .reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+  assert.ok(s.storedBytes > s.records * 2000 && s.storedBytes <= file, `${s.storedBytes} of ${file} bytes`);
+  assert.equal(s.bytesPerRecord, Math.round(s.storedBytes / s.records));
+  assert.ok(s.cpuMsPerRecord > 0);
   assert.ok(s.sessions >= s.records && s.streams > s.sessions);
   assert.ok(Math.abs(s.poorStreamRate - 0.08) < 0.03, `poor stream rate ${s.poorStreamRate}`);
   assert.match(r.stderr, /records\s+\d+/, 'plain progress lines when stderr is not a terminal');
 });
 
-test('the same seed and flags give a byte-identical export; export(import(export(x))) = export(x)', async () => {
-  for (const db of ['b.db', 'c.db']) assert.equal((await gen(path.join(dir, db))).code, 0);
+test('the same seed and flags give a byte-identical export, on one thread or two; export(import(export(x))) = export(x)', async () => {
+  // The default (a thread per core, at most two) and one thread write the same data.
+  assert.equal((await gen(path.join(dir, 'b.db'))).code, 0);
+  assert.equal((await gen(path.join(dir, 'c.db'), '--threads', '1')).code, 0);
   const e1 = path.join(dir, 'b.ndjson');
   const e2 = path.join(dir, 'c.ndjson');
   assert.equal(

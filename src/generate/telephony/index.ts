@@ -11,7 +11,7 @@ import type {
 } from '../../graph/model/index.js';
 import { buildTenant } from '../directory.js';
 import { MS_PER_DAY } from '../format.js';
-import { generateCallRecords } from '../index.js';
+import { planCallRecords } from '../index.js';
 import { resolveOptions, type GenerateOptions } from '../options.js';
 import { Accounts } from './accounts.js';
 import { RecordLogs } from './from-records.js';
@@ -48,11 +48,19 @@ function push(rows: TelephonyRows, s: StandaloneRow): void {
   else rows.directRoutingCalls.push(s.row);
 }
 
+/** Which records to build: a thread that builds a share of them (../worker/) says which by their ordinal. */
+export interface CallDataShare {
+  /** Called once per record, in order, with 0, 1, 2, ...; a record left out is neither built nor yielded. */
+  keep(ordinal: number): boolean;
+}
+
 /**
  * Call records in ascending start order (the generator's, plus the telephony plans'), each with its log rows; the
- * last item has no record and carries the rows left. Every row's time lies in [until - days, until).
+ * last item has no record and carries the rows left. Every row's time lies in [until - days, until). With a
+ * share, the records left out and the standalone rows that fall before them are skipped: the items kept are those
+ * of the whole sequence, unchanged.
  */
-export function* generateCallData(opts: GenerateOptions): Generator<CallDataItem> {
+export function* generateCallData(opts: GenerateOptions, share?: CallDataShare): Generator<CallDataItem> {
   const o = resolveOptions(opts);
   const tenant = buildTenant(o);
   const accounts = new Accounts(tenant, o.seed);
@@ -63,10 +71,14 @@ export function* generateCallData(opts: GenerateOptions): Generator<CallDataItem
   const standalone = standaloneRows(context, fromMs, untilMs);
   let next = standalone.next();
   const planner = new TelephonyPlanner(o.seed);
-  for (const record of generateCallRecords(o, { extraPlans: planner.plans })) {
+  let ordinal = 0;
+  for (const planned of planCallRecords(o, { extraPlans: planner.plans, tenant })) {
+    const kept = share ? share.keep(ordinal++) : true;
     const rows = emptyRows();
-    const startMs = Date.parse(record.startDateTime);
-    for (; !next.done && next.value.timeMs < startMs; next = standalone.next()) push(rows, next.value);
+    for (; !next.done && next.value.timeMs < planned.startMs; next = standalone.next())
+      if (kept) push(rows, next.value);
+    if (!kept) continue;
+    const record = planned.build();
     logs.add(record, rows);
     yield { record, logs: rows };
   }

@@ -9,6 +9,13 @@ export interface BatchOptions {
   batch: number;
   /** Log kinds to keep (the others are dropped in the thread). */
   logs: { pstn: boolean; directRouting: boolean; sms: boolean };
+  /** Generation threads (default: one per core, at most two; see index.ts). */
+  threads?: number;
+}
+
+/** What one thread is given: the options, and its share of the batches (batch b is built by thread b % count). */
+export interface ThreadData extends BatchOptions {
+  share: { index: number; count: number };
 }
 
 export interface BatchCounts {

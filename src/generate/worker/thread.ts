@@ -1,15 +1,17 @@
-// The bulk generation thread: runs the generator and turns its records into store rows (JSON serialization and
-// compression, the costly part of a write), one batch at a time, as the writer asks for them.
+// A bulk generation thread: runs the generator and turns its records into store rows (JSON serialization and
+// compression, the costly part of a write), one batch at a time, as the writer asks for them. With several
+// threads, each walks every plan but builds only its own batches (batch b is thread b % count's), so the batches
+// are those of one thread, byte for byte.
 import { parentPort, workerData } from 'node:worker_threads';
 import { STORED_JSON } from '../../graph/shape/stored.js';
 import { toRows } from '../../store/rows.js';
 import { classifyAudioStream } from '../index.js';
 import { emptyRows, generateCallData, type TelephonyRows } from '../telephony/index.js';
 import type { CallRecordDocument } from '../../graph/model/index.js';
-import type { BatchCounts, BatchOptions, FromThread, GeneratedBatch, ToThread } from './protocol.js';
+import type { BatchCounts, FromThread, GeneratedBatch, ThreadData, ToThread } from './protocol.js';
 
 const port = parentPort!;
-const o = workerData as BatchOptions;
+const o = workerData as ThreadData;
 let credit = 0;
 let wake: (() => void) | undefined;
 port.on('message', (m: ToThread) => {
@@ -58,18 +60,28 @@ async function run(): Promise<void> {
     post({ type: 'batch', batch });
     batch = fresh();
   };
-  for (const { record, logs } of generateCallData(o.generate)) {
+  const { index, count } = o.share;
+  // Records seen so far, built or not: the batch of the last item (the logs after the last record) follows them.
+  let seen = 0;
+  const keep = (ordinal: number) => {
+    seen = ordinal + 1;
+    return Math.floor(ordinal / o.batch) % count === index;
+  };
+  for (const { record, logs } of generateCallData(o.generate, { keep })) {
+    if (!record && Math.floor(seen / o.batch) % count !== index) break;
     if (o.logs.pstn) batch.logs.pstnCalls.push(...logs.pstnCalls);
     if (o.logs.pstn) batch.logs.blockedUsers.push(...logs.blockedUsers);
     if (o.logs.directRouting) batch.logs.directRoutingCalls.push(...logs.directRoutingCalls);
     if (o.logs.sms) batch.logs.sms.push(...logs.sms);
-    if (!record) continue;
+    if (!record) {
+      await send();
+      break;
+    }
     batch.rows.push(toRows(STORED_JSON, tenantId, record));
     batch.lastStartMs = Date.parse(record.startDateTime);
     countRecord(record, batch.counts);
     if (batch.rows.length === o.batch) await send();
   }
-  await send();
   post({ type: 'done' });
 }
 

@@ -1,0 +1,45 @@
+// Bulk generation on several threads writes what one thread writes: the same batches, byte for byte, in order.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { generateBatches, type BatchOptions } from '../../src/generate/worker/index.js';
+
+const GENERATE = {
+  tenantId: 'c4c4c4c4-0000-4000-8000-0000000000c4',
+  seed: 11,
+  users: 30,
+  days: 5,
+  until: new Date('2026-11-20T00:00:00Z'),
+};
+const LOGS = { pstn: true, directRouting: true, sms: true };
+
+/** One digest per batch: its rows (record, parts blob, participant index, rollup), log rows and counts. */
+async function digests(o: BatchOptions): Promise<{ batches: string[]; records: number }> {
+  const batches: string[] = [];
+  let records = 0;
+  for await (const b of generateBatches(o)) {
+    const h = createHash('sha256');
+    h.update(JSON.stringify([b.counts, b.lastStartMs, b.logs]));
+    for (const r of b.rows) {
+      h.update(JSON.stringify([r.record, r.participantIndex, r.rollup]));
+      h.update(r.parts.data);
+    }
+    batches.push(h.digest('base64'));
+    records += b.rows.length;
+  }
+  return { batches, records };
+}
+
+test('two and three threads give the batches of one', async () => {
+  const one = await digests({ generate: GENERATE, batch: 40, logs: LOGS, threads: 1 });
+  assert.ok(one.batches.length >= 5, `${one.batches.length} batches`);
+  assert.deepEqual(await digests({ generate: GENERATE, batch: 40, logs: LOGS, threads: 2 }), one);
+  assert.deepEqual(await digests({ generate: GENERATE, batch: 40, logs: LOGS, threads: 3 }), one);
+});
+
+test('when the records fill the last batch exactly, the rows left come alone, from the next thread', async () => {
+  const { records } = await digests({ generate: GENERATE, batch: 1000, logs: LOGS, threads: 1 });
+  const one = await digests({ generate: GENERATE, batch: records, logs: LOGS, threads: 1 });
+  assert.equal(one.batches.length, 2);
+  assert.deepEqual(await digests({ generate: GENERATE, batch: records, logs: LOGS, threads: 2 }), one);
+});
