@@ -194,14 +194,17 @@ class Walker {
     const nav = type.nav;
     const out: Obj = {};
     if (tag !== undefined) out['@odata.type'] = tag;
+    let present = 0;
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
       if (key.includes('@')) continue; // other annotations (e.g. copied @odata.context) are dropped
       const v = value[key];
       const f = type.fields.get(key);
       const n = nav[key];
-      if (f) out[key] = this.property(v, f, path, key, depth);
-      else if (n)
+      if (f) {
+        out[key] = this.property(v, f, path, key, depth);
+        present += 1;
+      } else if (n)
         out[key] = n.collection
           ? this.list(v, n.type, new Path(path, key), depth)
           : v === null
@@ -210,14 +213,19 @@ class Walker {
       else if (type.open) out[key] = v;
       else this.fail(new Path(path, key), `is not a property of ${typeName}`);
     }
+    // Records exported from here or from Graph carry every property: nothing to fill, nothing to look up.
+    if (present < type.order.length) this.#fill(out, type, path);
+    for (const name in nav) if (!(name in out)) out[name] = nav[name]!.collection ? [] : null;
+    return out;
+  }
+
+  #fill(out: Obj, type: TypeInfo, path: Path): void {
     for (const f of type.order) {
       if (f.name in out) continue;
       const fill = f.collection ? [] : f.nullable ? null : f.unknownFill ? 'unknown' : undefined;
       if (fill === undefined) this.fail(new Path(path, f.name), `is required (${f.type}, not nullable)`);
       else out[f.name] = fill;
     }
-    for (const name in nav) if (!(name in out)) out[name] = nav[name]!.collection ? [] : null;
-    return out;
   }
 
   list(v: unknown, type: string, path: Path, depth: number): Obj[] | undefined {
