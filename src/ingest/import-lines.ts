@@ -71,36 +71,41 @@ export async function importLines(
   };
   const prepare = { tenantId, maxLineBytes };
   const batches = lineBatches(input, { maxLineBytes, lines: o.batch ?? 200, bytes: BATCH_BYTES });
-  const first = await batches.next();
-  if (first.done) return s;
-  const second = await batches.next();
-  const threads = o.threads ?? Math.min(2, availableParallelism());
-  if (second.done || threads === 0) {
-    await write(prepareBatch(first.value, prepare));
-    if (!second.done) {
-      await write(prepareBatch(second.value, prepare));
-      for await (const b of batches) await write(prepareBatch(b, prepare));
-    }
-    return s;
-  }
-  const pool = new PreparePool(threads, prepare);
-  // Batches out on the threads, in input order; each is written as soon as it and those before it are.
-  const out: Promise<PreparedBatch>[] = [];
-  const send = (b: LineBatch) => {
-    const p = pool.prepare(b);
-    p.catch(() => {}); // a failure surfaces when the batch's turn to be written comes
-    out.push(p);
-  };
   try {
-    send(first.value);
-    send(second.value);
-    for await (const b of batches) {
-      while (out.length >= pool.size * AHEAD) await write(await out.shift()!);
-      send(b);
+    const first = await batches.next();
+    if (first.done) return s;
+    const second = await batches.next();
+    const threads = o.threads ?? Math.min(2, availableParallelism());
+    if (second.done || threads === 0) {
+      await write(prepareBatch(first.value, prepare));
+      if (!second.done) {
+        await write(prepareBatch(second.value, prepare));
+        for await (const b of batches) await write(prepareBatch(b, prepare));
+      }
+      return s;
     }
-    while (out.length > 0) await write(await out.shift()!);
+    const pool = new PreparePool(threads, prepare);
+    // Batches out on the threads, in input order; each is written as soon as it and those before it are.
+    const out: Promise<PreparedBatch>[] = [];
+    const send = (b: LineBatch) => {
+      const p = pool.prepare(b);
+      p.catch(() => {}); // a failure surfaces when the batch's turn to be written comes
+      out.push(p);
+    };
+    try {
+      send(first.value);
+      send(second.value);
+      for await (const b of batches) {
+        while (out.length >= pool.size * AHEAD) await write(await out.shift()!);
+        send(b);
+      }
+      while (out.length > 0) await write(await out.shift()!);
+    } finally {
+      await pool.close();
+    }
   } finally {
-    await pool.close();
+    // On a failure, stops reading the input (and releases it).
+    await batches.return(undefined);
   }
   return s;
 }

@@ -171,3 +171,22 @@ test('over a thousand bad lines: all counted, the first thousand listed in line 
   );
   assert.match(s.errors[2]!.message, /invalid call record: \$\.id: must be a string/);
 });
+
+test('a write that fails ends the import with its error, and the input is released', async () => {
+  const store = await openTestStore();
+  await store.createTenant({ id: TENANT, displayName: 'Imported', createdMs: 0 });
+  const source = input();
+  let closed = false;
+  const importing = importLines(store, TENANT, source, {
+    batch: BATCH,
+    maxLineBytes: maxLine,
+    threads: 2,
+    onProgress: () => {
+      // The database goes away after the first batch: every later write fails.
+      if (!closed) void store.close();
+      closed = true;
+    },
+  });
+  await assert.rejects(importing);
+  assert.ok(source.destroyed, 'the input is not read any further');
+});
