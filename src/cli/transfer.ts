@@ -95,16 +95,20 @@ export function transferCommands(program: Command, io: CliIo): void {
         }
         const input = file === '-' ? io.stdin : createReadStream(file);
         const bar = progress('lines', undefined, io.stderr);
+        const started = performance.now();
         const s = await importLines(store, tenantId, input, {
           maxLineBytes: config.importMaxLineBytes,
           onProgress: (n) => bar.update(n),
         });
         bar.finish();
+        const seconds = (performance.now() - started) / 1000;
+        const recordsPerSecond = Math.round((s.created + s.updated + s.ignored) / seconds);
         print(
           io,
           o,
-          { tenantId, ...s },
+          { tenantId, ...s, seconds: Number(seconds.toFixed(2)), recordsPerSecond },
           `${s.created} created, ${s.updated} updated, ${s.ignored} ignored, ${s.logRows} log rows, ${s.rejected} rejected` +
+            ` in ${seconds.toFixed(2)}s (${recordsPerSecond} records/s)` +
             s.errors.map((e) => `\nline ${e.line}: ${e.message}`).join(''),
         );
         if (s.rejected > 0) io.exitCode = 1;

@@ -1,17 +1,17 @@
 // NDJSON import shared by the CLI and the admin API: call records and telephony log rows, one a line, validated
 // against the model and written in transactions of `batch` lines. A bad line is reported and skipped; a good
 // record is written whole or not at all.
-import type { CallRecordDocument } from '../graph/model/index.js';
-import {
-  IngestError,
-  logKindOf,
-  normalizeCallRecord,
-  normalizeLogRow,
-  type LogRowKind,
-} from '../graph/ingest/normalize.js';
+//
+// As `callrecords generate` writes: threads decode, validate, serialize and compress batches of lines
+// (./prepare.ts on ./pool.ts) while this thread reads the input and writes the prepared batches in input order, so
+// the outcome is the one a single thread would reach. An input of one batch is prepared here: starting threads
+// would cost more than it saves.
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Store } from '../store/index.js';
-import { LINE_TOO_LONG, ndjsonLines } from './lines.js';
+import { lineBatches, type LineBatch } from './lines.js';
+import { PreparePool } from './pool.js';
+import { prepareBatch, type PreparedBatch } from './prepare.js';
 
 export interface ImportSummary {
   lines: number;
@@ -23,18 +23,33 @@ export interface ImportSummary {
   errors: { line: number; message: string }[];
 }
 
+export interface ImportOptions {
+  /** Lines per transaction (200). */
+  batch?: number;
+  /** The longest line, in bytes (`importMaxLineBytes`). */
+  maxLineBytes?: number;
+  /** Threads preparing batches (default: one per core, at most two; 0 prepares on this thread). */
+  threads?: number;
+  /** Called after each written batch with the number of lines read and written so far. */
+  onProgress?: (lines: number) => void;
+}
+
 /** The default longest line, in bytes (`importMaxLineBytes`). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
-type LogBatch = Record<LogRowKind, Record<string, unknown>[]>;
-const emptyLogs = (): LogBatch => ({ pstnCalls: [], directRoutingCalls: [], sms: [], blockedUsers: [] });
+/** A batch ends early past this many bytes, so a batch of long lines stays small in memory and in its transaction. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+/** Batches a thread may have queued: one to work on, one waiting, so it never idles while the writer writes. */
+const AHEAD = 2;
+/** Errors listed in the summary (all are counted). */
+const MAX_ERRORS = 1000;
 
 export async function importLines(
   store: Store,
   tenantId: string,
   input: Readable,
-  o: { batch?: number; maxLineBytes?: number; onProgress?: (lines: number) => void } = {},
+  o: ImportOptions = {},
 ): Promise<ImportSummary> {
-  const size = o.batch ?? 200;
+  const maxLineBytes = o.maxLineBytes ?? MAX_LINE_BYTES;
   const s: ImportSummary = {
     lines: 0,
     created: 0,
@@ -44,50 +59,53 @@ export async function importLines(
     rejected: 0,
     errors: [],
   };
-  let records: CallRecordDocument[] = [];
-  let logs = emptyLogs();
-  let pending = 0;
-  const flush = async () => {
-    for (const outcome of await store.upsertCallRecords(tenantId, records)) s[outcome] += 1;
+  const write = async (b: PreparedBatch) => {
+    s.lines = b.lastLine;
+    s.rejected += b.errors.length;
+    for (const e of b.errors) if (s.errors.length < MAX_ERRORS) s.errors.push(e);
+    for (const outcome of await store.upsertRecordRows(tenantId, b.rows)) s[outcome] += 1;
     // The store takes the Graph row shapes; normalization has checked every property against them.
-    await store.logs.insert(tenantId, logs as unknown as Parameters<Store['logs']['insert']>[1]);
-    s.logRows += Object.values(logs).reduce((n, l) => n + l.length, 0);
-    records = [];
-    logs = emptyLogs();
-    pending = 0;
+    await store.logs.insert(tenantId, b.logs as unknown as Parameters<Store['logs']['insert']>[1]);
+    s.logRows += b.logRows;
     o.onProgress?.(s.lines);
   };
-  const reject = (line: number, message: string) => {
-    s.rejected += 1;
-    if (s.errors.length < 1000) s.errors.push({ line, message });
-  };
-  const maxLineBytes = o.maxLineBytes ?? MAX_LINE_BYTES;
-  for await (const text of ndjsonLines(input, maxLineBytes)) {
-    s.lines += 1;
-    if (text === LINE_TOO_LONG) {
-      reject(s.lines, `line too long (over ${maxLineBytes} bytes)`);
-      continue;
+  const prepare = { tenantId, maxLineBytes };
+  const batches = lineBatches(input, { maxLineBytes, lines: o.batch ?? 200, bytes: BATCH_BYTES });
+  try {
+    const first = await batches.next();
+    if (first.done) return s;
+    const second = await batches.next();
+    const threads = o.threads ?? Math.min(2, availableParallelism());
+    if (second.done || threads === 0) {
+      await write(prepareBatch(first.value, prepare));
+      if (!second.done) {
+        await write(prepareBatch(second.value, prepare));
+        for await (const b of batches) await write(prepareBatch(b, prepare));
+      }
+      return s;
     }
-    if (text.trim() === '') continue;
-    let value: unknown;
+    const pool = new PreparePool(threads, prepare);
+    // Batches out on the threads, in input order; each is written as soon as it and those before it are.
+    const out: Promise<PreparedBatch>[] = [];
+    const send = (b: LineBatch) => {
+      const p = pool.prepare(b);
+      p.catch(() => {}); // a failure surfaces when the batch's turn to be written comes
+      out.push(p);
+    };
     try {
-      value = JSON.parse(text);
-    } catch {
-      reject(s.lines, 'not valid JSON');
-      continue;
+      send(first.value);
+      send(second.value);
+      for await (const b of batches) {
+        while (out.length >= pool.size * AHEAD) await write(await out.shift()!);
+        send(b);
+      }
+      while (out.length > 0) await write(await out.shift()!);
+    } finally {
+      await pool.close();
     }
-    try {
-      const kind = logKindOf(value);
-      if (kind) logs[kind].push(normalizeLogRow(kind, value));
-      else records.push(normalizeCallRecord(value));
-      pending += 1;
-    } catch (err) {
-      if (!(err instanceof IngestError)) throw err;
-      reject(s.lines, `invalid ${logKindOf(value) ?? 'call record'}: ${err.message}`);
-      continue;
-    }
-    if (pending >= size) await flush();
+  } finally {
+    // On a failure, stops reading the input (and releases it).
+    await batches.return(undefined);
   }
-  await flush();
   return s;
 }
