@@ -32,6 +32,7 @@ const { values: a } = parseArgs({
       default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     },
     keep: { type: 'boolean', default: false },
+    'accept-encoding': { type: 'string', default: process.env.BENCH_ACCEPT_ENCODING },
   },
 });
 const num = (name: string, v: string | undefined) => {
@@ -103,7 +104,8 @@ try {
   const token = ((await res.json()) as { access_token?: string }).access_token;
   if (!token) throw new Error(`token endpoint answered ${res.status}`);
 
-  const client = new Client(server.url, token);
+  const acceptEncoding = a['accept-encoding'];
+  const client = new Client(server.url, token, acceptEncoding);
   const only = a.only?.split(',');
   const scenarios = (
     await buildScenarios(client, { samples: opts.samples, maxWalk: opts.maxWalk, log })
@@ -114,7 +116,7 @@ try {
   const bare = await startChild(entries.bare, { BENCH_SAMPLES: samplesDir });
   children.push(bare);
 
-  const run = { connections: opts.connections, token };
+  const run = { connections: opts.connections, token, ...(acceptEncoding ? { acceptEncoding } : {}) };
   const first = scenarios[0];
   if (first) {
     log('warming up both servers (2 s each)');
@@ -150,7 +152,12 @@ try {
       cpuModel: cpus[0]?.model ?? 'unknown',
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
-    options: { ...opts, db: a.db ?? null, backend: isPostgresUrl(db) ? 'postgres' : 'sqlite' },
+    options: {
+      ...opts,
+      db: a.db ?? null,
+      backend: isPostgresUrl(db) ? 'postgres' : 'sqlite',
+      acceptEncoding: acceptEncoding ?? null,
+    },
     generator,
     server: { startupMs: server.readyMs, idleRssMb: idle.rssMb, rssMb: end.rssMb, peakRssMb: end.peakRssMb },
     scenarios: results,
