@@ -1,5 +1,6 @@
 // Builds the URL sets the scenarios walk round-robin, by reading the running server as a client would (following
 // nextLinks, taking ids from the pages), then captures one real response per URL for the bare server to replay.
+import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -30,7 +31,40 @@ export class Client {
   constructor(
     readonly base: string,
     readonly token: string,
+    /** Sent on the captured requests (and by the load): the bare server replays the compressed bytes. */
+    readonly acceptEncoding?: string,
   ) {}
+
+  /** The response's bytes as they came over the wire (fetch would decompress them), for the bare server. */
+  raw(url: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        this.base + url,
+        {
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            'accept-encoding': this.acceptEncoding ?? 'identity',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            if (res.statusCode !== 200) reject(new Error(`GET ${url}: ${res.statusCode}`));
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers)) {
+              if (!SKIP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+            }
+            resolve({ status: res.statusCode ?? 0, headers, body });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
 
   /** The path and query exactly as fetch and autocannon send them (percent-encoded the WHATWG way). */
   norm(pathAndQuery: string): string {
@@ -161,7 +195,7 @@ export async function capture(c: Client, scenarios: Scenario[], dir: string): Pr
   const sizes = new Map<string, number>();
   for (const url of scenarios.flatMap((s) => s.urls)) {
     if (sizes.has(url)) continue;
-    const r = await c.fetch(url);
+    const r = c.acceptEncoding ? await c.raw(url) : await c.fetch(url);
     sizes.set(url, r.body.length);
     const file = `${index.length}.body`;
     writeFileSync(path.join(dir, file), r.body);

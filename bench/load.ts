@@ -23,7 +23,7 @@ export interface LoadResult {
 export async function load(
   base: string | readonly string[],
   urls: readonly string[],
-  o: { connections: number; duration: number; token: string },
+  o: { connections: number; duration: number; token: string; acceptEncoding?: string },
 ): Promise<LoadResult> {
   if (urls.length === 0) throw new Error('no URLs to load');
   let next = 0;
@@ -32,7 +32,10 @@ export async function load(
     url: (typeof base === 'string' ? base : [...base]) as string,
     connections: o.connections,
     duration: o.duration,
-    headers: { authorization: `Bearer ${o.token}` },
+    headers: {
+      authorization: `Bearer ${o.token}`,
+      ...(o.acceptEncoding ? { 'accept-encoding': o.acceptEncoding } : {}),
+    },
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: urls[next++ % urls.length] }) }],
   });
   return {

@@ -38,6 +38,7 @@ const { values: a } = parseArgs({
     'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
     peers: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'accept-encoding': { type: 'string', default: process.env.BENCH_ACCEPT_ENCODING },
   },
 });
 const num = (name: string, v: string | undefined) => {
@@ -154,9 +155,9 @@ try {
   });
   const token = ((await res.json()) as { access_token?: string }).access_token;
   if (!token) throw new Error(`token endpoint answered ${res.status}`);
-  const run = { connections: opts.connections, token };
-
-  const client = new Client(server.url, token);
+  const acceptEncoding = a['accept-encoding'];
+  const run = { connections: opts.connections, token, ...(acceptEncoding ? { acceptEncoding } : {}) };
+  const client = new Client(server.url, token, acceptEncoding);
   const only = a.only?.split(',');
   const scenarios = (
     await buildScenarios(client, { samples: opts.samples, maxWalk: opts.maxWalk, log })
@@ -295,7 +296,12 @@ try {
       cpuModel: cpus[0]?.model ?? 'unknown',
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
-    options: { ...opts, db: a.db ?? null, backend: isPostgresUrl(db) ? 'postgres' : 'sqlite' },
+    options: {
+      ...opts,
+      db: a.db ?? null,
+      backend: isPostgresUrl(db) ? 'postgres' : 'sqlite',
+      acceptEncoding: acceptEncoding ?? null,
+    },
     generator,
     server: {
       startupMs: server.readyMs,

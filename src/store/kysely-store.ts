@@ -1,6 +1,6 @@
 // The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts and postgres.ts,
 // reached through the capabilities of dialect.ts.
-import type { InsertObject, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DatabaseHealth, StoreDialect } from './dialect.js';
 import { KyselyDocumentStore, type DocumentStore } from './document-store.js';
@@ -9,15 +9,15 @@ import { KyselyMirrorStore, type MirrorStore } from './mirror-store.js';
 import { KyselyJobLeases, type JobLeases } from './job-leases.js';
 import { KyselyLogStore, type LogStore } from './log-store.js';
 import { KyselyPendingStore, type PendingStore } from './pending-store.js';
-import { KyselyNotificationQueue, writeOutbox, type NotificationQueue } from './notifications/queue.js';
+import { KyselyNotificationQueue, type NotificationQueue } from './notifications/queue.js';
 import { KyselySubscriptionStore, type SubscriptionStore } from './notifications/subscriptions.js';
 import { migrateToLatest } from './migrate.js';
 import { PartsReader } from './parts/reader.js';
-import { deleteRecordsIn } from './record-delete.js';
+import { RecordWriter } from './record-write.js';
 import { PreparedQueries } from './prepared.js';
-import { applyRecordRollups, deleteTenantRollups } from './rollups.js';
+import { deleteTenantRollups } from './rollups.js';
 import { KyselyDashboardStore, type DashboardStore } from './dashboard-store.js';
-import { parseInstant, toRows, type RecordRows } from './rows.js';
+import { parseInstant, type RecordRows } from './rows.js';
 import type { Database } from './schema.js';
 import type {
   ChildRow,
@@ -30,22 +30,6 @@ import type {
   TenantInfo,
   UpsertOutcome,
 } from './types.js';
-
-/** SQLite allows 32766 bound variables a statement; rows per multi-row insert stay well below that. */
-const INSERT_CHUNK = 400;
-
-async function insertChunked<T extends keyof Database>(
-  trx: Transaction<Database>,
-  table: T,
-  rows: InsertObject<Database, T>[],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .execute();
-  }
-}
 
 type Bound = { ms: number; inclusive: boolean };
 
@@ -78,6 +62,7 @@ export class KyselyStore implements Store {
   readonly #prepared: PreparedQueries<Database>;
   readonly #parts: PartsReader;
   readonly #json: StoredJson;
+  readonly #writer: RecordWriter;
   readonly identity: IdentityStore;
   readonly documents: DocumentStore;
   readonly logs: LogStore;
@@ -95,6 +80,7 @@ export class KyselyStore implements Store {
     this.backend = options.dialect.name;
     this.#onClose = options.onClose;
     this.#json = options.json;
+    this.#writer = new RecordWriter(options.db, options.dialect, options.json);
     this.#prepared = new PreparedQueries(options.db);
     this.#parts = new PartsReader(options.db, this.#prepared, options.json.freeMark);
     this.identity = new KyselyIdentityStore(options.db);
@@ -110,7 +96,7 @@ export class KyselyStore implements Store {
     this.dashboard = new KyselyDashboardStore(options.db);
     this.pending = new KyselyPendingStore(
       options.db,
-      (trx, tenantId, docs) => this.#upsertIn(trx, tenantId, docs),
+      (trx, tenantId, docs) => this.#writer.upsertIn(trx, tenantId, docs),
       (docs) =>
         this.#dialect.ensurePartitions(docs.map((d) => parseInstant(d.startDateTime, 'startDateTime'))),
     );
@@ -377,11 +363,9 @@ export class KyselyStore implements Store {
   async upsertCallRecords(tenantId: string, docs: Iterable<CallRecordDocument>): Promise<UpsertOutcome[]> {
     const list = [...docs];
     if (list.length === 0) return [];
-    // Serialize and compress before the transaction opens, so that it stays short. Compression runs on this
-    // thread: zlib's asynchronous API sets the dictionary up on this thread anyway and costs more in dispatch than
-    // it saves.
-    const rows = list.map((d) => toRows(this.#json, tenantId, d));
-    return this.#write(tenantId, rows);
+    // Compression runs on this thread: zlib's asynchronous API sets the dictionary up on this thread anyway and
+    // costs more in dispatch than it saves.
+    return this.#writer.write(tenantId, this.#writer.rowsOf(tenantId, list));
   }
 
   async upsertRecordRows(tenantId: string, rows: RecordRows[]): Promise<UpsertOutcome[]> {
@@ -394,109 +378,7 @@ export class KyselyStore implements Store {
       )
         throw new Error('rows of another tenant');
     }
-    return this.#write(tenantId, rows);
-  }
-
-  /**
-   * Writes in one transaction, after making sure the rows' months have partitions (PostgreSQL). Another instance
-   * may have dropped an expired month this one still believed in: then once more, with partitions looked up anew.
-   */
-  async #write(tenantId: string, rows: RecordRows[]): Promise<UpsertOutcome[]> {
-    const starts = rows.map((r) => r.record.start_ms);
-    await this.#dialect.ensurePartitions(starts);
-    try {
-      return await this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
-    } catch (err) {
-      if (!this.#dialect.isMissingPartition(err)) throw err;
-      this.#dialect.forgetPartitions();
-      await this.#dialect.ensurePartitions(starts);
-      return this.#db.transaction().execute((trx) => this.#writeRows(trx, tenantId, rows));
-    }
-  }
-
-  /** upsertCallRecords inside a caller's transaction (the pending-record dispatcher). */
-  async #upsertIn(
-    trx: Transaction<Database>,
-    tenantId: string,
-    list: CallRecordDocument[],
-  ): Promise<UpsertOutcome[]> {
-    return this.#writeRows(
-      trx,
-      tenantId,
-      list.map((d) => toRows(this.#json, tenantId, d)),
-    );
-  }
-
-  async #writeRows(
-    trx: Transaction<Database>,
-    tenantId: string,
-    list: RecordRows[],
-  ): Promise<UpsertOutcome[]> {
-    const ids = [...new Set(list.map((r) => r.record.id))];
-    await this.#dialect.lockRecords(trx, tenantId, ids);
-    const versions = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-      const existing = await trx
-        .selectFrom('call_records')
-        .select(['id', 'version'])
-        .where('tenant_id', '=', tenantId)
-        .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
-        .execute();
-      for (const e of existing) versions.set(e.id, Number(e.version));
-    }
-    const outcomes: UpsertOutcome[] = [];
-    const fresh = new Map<string, RecordRows>();
-    const replaced: string[] = [];
-    for (const rows of list) {
-      const { id, version } = rows.record;
-      const current = versions.get(id);
-      if (current !== undefined && version <= current) {
-        outcomes.push('ignored');
-        continue;
-      }
-      if (current !== undefined) replaced.push(id);
-      // A later copy of the same id in this batch replaces an earlier one (and goes after it).
-      fresh.delete(id);
-      fresh.set(id, rows);
-      outcomes.push(current === undefined ? 'created' : 'updated');
-      versions.set(id, version);
-    }
-    const written = [...fresh.values()];
-    if (replaced.length > 0) await deleteRecordsIn(trx, tenantId, replaced);
-    await insertChunked(
-      trx,
-      'call_records',
-      written.map((r) => r.record),
-    );
-    await insertChunked(
-      trx,
-      'call_record_parts',
-      written.map((r) => r.parts),
-    );
-    await insertChunked(
-      trx,
-      'participant_index',
-      written.flatMap((r) => r.participantIndex),
-    );
-    // The dashboard's aggregates commit (or not) with the records (src/store/rollups.ts).
-    await applyRecordRollups(
-      trx,
-      tenantId,
-      written.map((r) => r.rollup),
-      1,
-    );
-    // The change-notification outbox row commits (or not) with the record itself (src/notify/README.md).
-    const existed = new Set(replaced);
-    await writeOutbox(
-      trx,
-      tenantId,
-      written.map((r) => ({
-        recordId: r.record.id,
-        version: r.record.version,
-        change: existed.has(r.record.id) ? 'updated' : 'created',
-      })),
-    );
-    return outcomes;
+    return this.#writer.write(tenantId, rows);
   }
 }
 

@@ -11,9 +11,10 @@ import * as m008 from './migrations/008_postgres_scale.js';
 import * as m009 from './migrations/009_claims.js';
 import * as m010 from './migrations/010_dashboard_rollups.js';
 import * as m011 from './migrations/011_mirror.js';
+import * as m012 from './migrations/012_clustered_records.js';
 
 /** Migrations that differ by database take the dialect's capabilities; the others are the same everywhere. */
-const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
+export const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
   '001_call_records': m001,
   '002_identity': m002,
   '003_log_rows': m003,
@@ -25,6 +26,7 @@ const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
   '009_claims': m009,
   '010_dashboard_rollups': m010,
   '011_mirror': m011,
+  '012_clustered_records': { up: (db) => m012.up(db, dialect) },
 });
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {

@@ -35,10 +35,16 @@ export interface RecordRow {
   optInFree: boolean;
 }
 
+/**
+ * An entity's stored JSON as the read path serves it: UTF-8 bytes (copied into the response as they are) or, where
+ * the database hands out text, a string.
+ */
+export type StoredText = string | Buffer;
+
 export interface ChildRow {
   ordinal: number;
   id: string;
-  body: string;
+  body: StoredText;
   /** The record's bodies were found free of opt-in enum members when written (reads skip the scan). */
   optInFree?: boolean;
 }

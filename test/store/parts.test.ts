@@ -11,8 +11,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import {
   CODEC_DEFLATE_V1,
+  CODEC_DEFLATE_V2,
   CODEC_TEXT,
   decodeParts,
+  decodeRawParts,
   encodeParts,
   type DecodedParts,
   type RecordParts,
@@ -53,7 +55,7 @@ test('both codecs round-trip bodies with non-ASCII text, empty lists and many en
     participants: [],
   };
   for (const parts of [SAMPLE, big, { sessions: [], participants: [] }]) {
-    for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1] as const) {
+    for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1, CODEC_DEFLATE_V2] as const) {
       const blob = encodeParts(parts, optInMark, codec);
       assert.equal(blob[0], codec);
       assert.deepEqual(entities(decodeParts(blob)), parts);
@@ -62,6 +64,21 @@ test('both codecs round-trip bodies with non-ASCII text, empty lists and many en
       assert.deepEqual(entities(decodeParts(new Uint8Array(blob))), parts);
     }
   }
+});
+
+test('codec 2 (the default) hands the read path UTF-8 byte slices; older codecs hand it strings', () => {
+  const blob = encodeParts(SAMPLE, optInMark);
+  assert.equal(blob[0], CODEC_DEFLATE_V2);
+  const raw = decodeRawParts(blob);
+  const participant = raw.participants[0]!.body;
+  assert.ok(Buffer.isBuffer(participant));
+  // Non-ASCII text: byte lengths, not UTF-16 lengths, cut the bodies apart.
+  assert.equal(participant.toString('utf8'), SAMPLE.participants[0]!.body);
+  assert.equal(String(raw.sessions[0]!.segments[0]!.body), SAMPLE.sessions[0]!.segments[0]!.body);
+  assert.equal(
+    typeof decodeRawParts(encodeParts(SAMPLE, optInMark, CODEC_DEFLATE_V1)).participants[0]!.body,
+    'string',
+  );
 });
 
 test('the deflate codec compresses against the dictionary', () => {
@@ -102,7 +119,7 @@ test('parts holding an opt-in enum member are not marked free', () => {
     ],
     participants: [],
   };
-  for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1] as const) {
+  for (const codec of [CODEC_TEXT, CODEC_DEFLATE_V1, CODEC_DEFLATE_V2] as const) {
     assert.equal(decodeParts(encodeParts(acs, optInMark, codec)).optInMark, null);
   }
 });
@@ -161,7 +178,12 @@ test('migration 006 moves sessions, segments and participants of an existing dat
       for (const t of ['t1', 't2']) {
         const sessions = await store.listSessions(t, 'r1', { limit: 60, withSegments: true });
         assert.deepEqual(
-          sessions.map((s) => [s.ordinal, s.id, s.body, s.segments?.map((g) => [g.ordinal, g.id, g.body])]),
+          sessions.map((s) => [
+            s.ordinal,
+            s.id,
+            String(s.body),
+            s.segments?.map((g) => [g.ordinal, g.id, String(g.body)]),
+          ]),
           [
             [
               0,
@@ -180,7 +202,7 @@ test('migration 006 moves sessions, segments and participants of an existing dat
           participants.map((p) => p.id),
           [`${t}-p0`, `${t}-p1`],
         );
-        assert.equal((await store.getSegment(t, 'r1', 1, `${t}-g10`))?.body, `{"id":"${t}-g10"}`);
+        assert.equal(String((await store.getSegment(t, 'r1', 1, `${t}-g10`))?.body), `{"id":"${t}-g10"}`);
       }
       assert.deepEqual(await store.listSessions('t1', 'r2', { limit: 60, withSegments: true }), []);
       const check = new BetterSqlite3(file, { readonly: true });

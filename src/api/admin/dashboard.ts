@@ -245,7 +245,7 @@ export function registerDashboardRoutes(app: FastifyInstance, o: DashboardOption
         version: body.version,
         organizer: organizer?.identity?.user?.displayName ?? null,
         participants: participants.map((p) => {
-          const v = JSON.parse(p.body) as {
+          const v = JSON.parse(String(p.body)) as {
             id: string;
             identity?: Record<string, { displayName?: string } | null>;
           };
@@ -253,7 +253,7 @@ export function registerDashboardRoutes(app: FastifyInstance, o: DashboardOption
           return { id: v.id, displayName: who?.displayName ?? null };
         }),
         sessions: sessions.map((row) => {
-          const s = JSON.parse(row.body) as Session;
+          const s = JSON.parse(String(row.body)) as Session;
           return {
             id: s.id,
             startDateTime: s.startDateTime,
@@ -263,7 +263,7 @@ export function registerDashboardRoutes(app: FastifyInstance, o: DashboardOption
             caller: endpointView(s.caller),
             callee: endpointView(s.callee),
             segments: (row.segments ?? []).map((g) => {
-              const seg = JSON.parse(g.body) as Segment;
+              const seg = JSON.parse(String(g.body)) as Segment;
               return {
                 id: seg.id,
                 startDateTime: seg.startDateTime,

@@ -9,6 +9,7 @@ import type { Authenticator } from '../../auth/authenticate.js';
 import { GraphError } from '../../errors.js';
 import type { GraphVersion } from '../../graph/model/index.js';
 import { errorBody } from '../errors.js';
+import { compressedBody } from '../http/compression.js';
 import { batchParentOf, innerRequestClass, type BatchParent } from './batch-context.js';
 
 export const MAX_BATCH_REQUESTS = 20;
@@ -326,7 +327,13 @@ export function registerBatchRoutes(app: FastifyInstance, options: BatchRoutesOp
           .code(200)
           .header('content-type', 'application/json')
           .header('cache-control', 'no-cache')
-          .send(Buffer.from(`{"responses":[${entries.map((e) => e.json).join(',')}]}`));
+          .send(
+            compressedBody(
+              request,
+              reply,
+              Buffer.from(`{"responses":[${entries.map((e) => e.json).join(',')}]}`),
+            ),
+          );
       },
     });
   }

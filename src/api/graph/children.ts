@@ -2,7 +2,15 @@
 import { GraphError, badRequest } from '../../errors.js';
 import { NS } from '../../graph/model/index.js';
 import { odataContext, recordPath, segmentsPath } from '../../graph/shape/context.js';
-import { collectionText, extendObject, str, withContext } from '../../graph/shape/envelope.js';
+import {
+  arrayParts,
+  collectionText,
+  entityParts,
+  str,
+  withContext,
+  type Chunk,
+  type Chunks,
+} from '../../graph/shape/envelope.js';
 import { carriedOptions, serviceUrl } from '../../graph/shape/links.js';
 import { keysetPage, readPosition, servedPageSize, type Page } from '../../graph/shape/page.js';
 import type { ChildRow, SessionRow } from '../../store/index.js';
@@ -26,12 +34,12 @@ interface ChildPage {
   select?: string[];
 }
 
-function segmentsText(ctx: GraphContext, recordId: string, s: SessionRow): string {
+function segmentsText(ctx: GraphContext, s: SessionRow): Chunk[] {
   const shaper = ctx.deps.shapers[ctx.version];
-  const items = (s.segments ?? []).map((g) =>
-    shaper.entityText(g.body, `${NS}.segment`, shapeOpts(ctx), g.optInFree),
+  const opts = shapeOpts(ctx);
+  return arrayParts(
+    (s.segments ?? []).map((g) => shaper.entityText(g.body, `${NS}.segment`, opts, g.optInFree)),
   );
-  return '[' + items.join(',') + ']';
 }
 
 function sessionText(
@@ -39,7 +47,7 @@ function sessionText(
   recordId: string,
   s: SessionRow,
   select: string[] | undefined,
-): string {
+): Chunks {
   const shaper = ctx.deps.shapers[ctx.version];
   const body = shaper.entityText(
     s.body,
@@ -48,9 +56,9 @@ function sessionText(
     s.optInFree,
   );
   if (!s.segments) return body;
-  return extendObject(body, [
+  return entityParts(undefined, body, [
     ['segments@odata.context', str(odataContext(ctx.metadata, segmentsPath(recordId, s.id)))],
-    ['segments', segmentsText(ctx, recordId, s)],
+    ['segments', segmentsText(ctx, s)],
   ]);
 }
 
@@ -84,7 +92,7 @@ export async function sessionsPage(
   ctx: GraphContext,
   recordId: string,
   o: ChildPage & { segments: boolean },
-): Promise<Page<string>> {
+): Promise<Page<Chunks>> {
   const page = await ordinalPage(ctx, recordId, 'sessions', o, (after, limit) =>
     ctx.deps.store.listSessions(ctx.tenantId, recordId, { ...after, limit, withSegments: o.segments }),
   );
@@ -96,7 +104,7 @@ export async function participantsPage(
   ctx: GraphContext,
   recordId: string,
   o: ChildPage,
-): Promise<Page<string>> {
+): Promise<Page<Chunk>> {
   const page = await ordinalPage(ctx, recordId, 'participants_v2', o, (after, limit) =>
     ctx.deps.store.listParticipants(ctx.tenantId, recordId, { ...after, limit }),
   );

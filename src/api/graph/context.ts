@@ -1,6 +1,7 @@
 // What every Graph handler gets: version, tenant, base URLs, preferences and the parsed query options.
 import type { GraphVersion } from '../../graph/model/index.js';
 import type { QueryOptions } from '../../graph/odata/ast.js';
+import type { Chunk } from '../../graph/shape/envelope.js';
 import type { Preferences } from '../../graph/shape/prefer.js';
 import type { Shaper } from '../../graph/shape/reshape.js';
 import { queryDigest } from '../../graph/shape/links.js';
@@ -34,8 +35,8 @@ export interface GraphContext {
 
 export interface GraphResult {
   status?: number;
-  /** The body as text, or as parts to write one after the other. */
-  body: string | readonly string[];
+  /** The body as text, or as parts (text or UTF-8 bytes) to write one after the other. */
+  body: string | readonly Chunk[];
   contentType?: 'json' | 'text';
   /** The page size applied, for Preference-Applied. */
   pageSize?: number;

@@ -1,6 +1,7 @@
 // GET /v1.0/$metadata and /beta/$metadata: the CSDL of the part of Graph this server serves, generated from the
 // metadata extract (src/graph/metadata/csdl.generated.ts). Like Graph's, the document is public: no token is needed
 // (it describes the API, not a tenant's data), so OData clients and code generators can start there.
+import { compressedConstant } from '../http/compression.js';
 import type { FastifyInstance } from 'fastify';
 import { GraphError } from '../../errors.js';
 import { CSDL } from '../../graph/metadata/csdl.generated.js';
@@ -27,7 +28,7 @@ export function registerMetadataRoutes(app: FastifyInstance): void {
           .header('content-type', 'application/xml;charset=utf-8')
           .header('odata-version', '4.0')
           .header('cache-control', 'no-cache')
-          .send(BYTES[version]);
+          .send(compressedConstant(request, reply, BYTES[version]));
       },
     });
   }

@@ -4,7 +4,14 @@ import { NS } from '../../graph/model/index.js';
 import type { ExpandItem } from '../../graph/odata/ast.js';
 import { recordFilter, type RecordFilter } from '../../graph/query/records-filter.js';
 import { odataContext, recordPath, RECORDS_PATH } from '../../graph/shape/context.js';
-import { arrayParts, collectionText, entityParts, extendObject, str } from '../../graph/shape/envelope.js';
+import {
+  arrayParts,
+  collectionText,
+  entityParts,
+  str,
+  type Chunk,
+  type Chunks,
+} from '../../graph/shape/envelope.js';
 import { carriedOptions, serviceUrl } from '../../graph/shape/links.js';
 import { keysetPage, readPosition, servedPageSize } from '../../graph/shape/page.js';
 import type { RecordKey, RecordRow } from '../../store/index.js';
@@ -19,24 +26,37 @@ function filterOf(ctx: GraphContext): RecordFilter {
   return ctx.options.filter ? recordFilter(ctx.options.filter) : {};
 }
 
-/** A record as a list item or entity: its body with organizer_v2 inline (AutoExpand) and its context. */
-export function recordText(ctx: GraphContext, row: RecordRow, select: string[] | undefined): string {
+/** A record's own properties and the pairs that follow them: organizer_v2 inline (AutoExpand) and its context. */
+function recordMembers(
+  ctx: GraphContext,
+  row: RecordRow,
+  select: string[] | undefined,
+): { body: Chunk; pairs: [string, Chunks | undefined][] } {
   const shaper = ctx.deps.shapers[ctx.version];
   const opts = { ...shapeOpts(ctx), select: select?.filter((s) => s !== 'organizer_v2') };
   const body = shaper.entityText(row.body, RECORD_TYPE, opts, row.optInFree);
-  if (select && !select.includes('organizer_v2')) return body;
-  if (row.organizer === null && ctx.prefs.omitNulls) return body;
+  if (select && !select.includes('organizer_v2')) return { body, pairs: [] };
+  if (row.organizer === null && ctx.prefs.omitNulls) return { body, pairs: [] };
   const organizer =
     row.organizer === null
       ? 'null'
       : shaper.entityText(row.organizer, `${NS}.organizer`, shapeOpts(ctx), row.optInFree);
-  return extendObject(body, [
-    [
-      'organizer_v2@odata.context',
-      str(odataContext(ctx.metadata, `${recordPath(row.id)}/organizer_v2`, { entity: true })),
+  return {
+    body,
+    pairs: [
+      [
+        'organizer_v2@odata.context',
+        str(odataContext(ctx.metadata, `${recordPath(row.id)}/organizer_v2`, { entity: true })),
+      ],
+      ['organizer_v2', organizer],
     ],
-    ['organizer_v2', organizer],
-  ]);
+  };
+}
+
+/** A record as a list item. */
+export function recordText(ctx: GraphContext, row: RecordRow, select: string[] | undefined): Chunk[] {
+  const { body, pairs } = recordMembers(ctx, row, select);
+  return entityParts(undefined, body, pairs);
 }
 
 export function shapeOpts(ctx: GraphContext) {
@@ -145,7 +165,7 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
   if (expansion.sessions)
     projection.push(expansion.sessions.segments ? 'sessions(segments())' : 'sessions()');
   if (expansion.participants) projection.push('participants_v2()');
-  const pairs: [string, string | readonly string[] | undefined][] = [];
+  const { body, pairs } = recordMembers(ctx, row, select);
   if (expansion.sessions) {
     const sessionsOptions = { $expand: expansion.sessions.segments ? 'segments' : undefined };
     const page = await sessionsPage(ctx, row.id, {
@@ -183,5 +203,5 @@ export async function getRecord(ctx: GraphContext, id: string): Promise<GraphRes
     projection: projection.length > 0 ? projection : undefined,
     entity: true,
   });
-  return { body: entityParts(context, recordText(ctx, row, select), pairs) };
+  return { body: entityParts(context, body, pairs) };
 }

@@ -9,6 +9,7 @@ import type { GraphVersion } from '../../graph/model/index.js';
 import type { ResourcePath } from '../../graph/path/index.js';
 import { atLevel, jsonContentType, negotiate, type Negotiated } from '../../graph/shape/control.js';
 import { responseBytes } from '../../graph/shape/envelope.js';
+import { compressedBody } from '../http/compression.js';
 import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
 import * as functions from './functions.js';
@@ -124,14 +125,22 @@ function send(reply: FastifyReply, result: GraphResult, out: Output): FastifyRep
     .header('x-ms-ags-diagnostic', DIAGNOSTIC);
   if (result.status === 204) return reply.send();
   if (result.contentType === 'text') {
-    return reply.header('content-type', 'text/plain;charset=utf-8').send(responseBytes(result.body));
+    return reply
+      .header('content-type', 'text/plain;charset=utf-8')
+      .send(compressedBody(reply.request, reply, responseBytes(result.body)));
   }
   const { level } = out.negotiated;
   // Bytes, not a string: Fastify takes their length as Content-Length instead of measuring a string, and the
   // socket writes them as they are instead of flattening and encoding the string on the way out.
   return reply
     .header('content-type', jsonContentType(level))
-    .send(responseBytes(atLevel(result.body, level, out.version, out.serviceRoot)));
+    .send(
+      compressedBody(
+        reply.request,
+        reply,
+        responseBytes(atLevel(result.body, level, out.version, out.serviceRoot)),
+      ),
+    );
 }
 
 export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOptions): void {

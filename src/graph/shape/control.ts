@@ -11,6 +11,7 @@ import {
   type PropertyDef,
   type StructuredTypeDef,
 } from '../model/index.js';
+import { bodyText, type Chunk } from './envelope.js';
 import { quoteKey } from './links.js';
 
 export type MetadataLevel = 'none' | 'minimal' | 'full';
@@ -407,13 +408,13 @@ export function withFullControlInformation(text: string, version: GraphVersion, 
 
 /** The response body at `level`, from the `minimal` body the handlers write. */
 export function atLevel(
-  body: string | readonly string[],
+  body: string | readonly Chunk[],
   level: MetadataLevel,
   version: GraphVersion,
   serviceRoot: string,
-): string | readonly string[] {
+): string | readonly Chunk[] {
   if (level === 'minimal') return body;
-  const text = typeof body === 'string' ? body : body.join('');
+  const text = bodyText(body);
   return level === 'none'
     ? withoutControlInformation(text)
     : withFullControlInformation(text, version, serviceRoot);

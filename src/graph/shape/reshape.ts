@@ -8,6 +8,7 @@ import {
   type PropertyDef,
   type StructuredTypeDef,
 } from '../model/index.js';
+import { chunkText, type Chunk } from './envelope.js';
 
 /** Quoted names of every opt-in enum member, in either version (the union: a stored body serves both). */
 const OPT_IN_NEEDLES_ALL = [
@@ -94,16 +95,20 @@ export class Shaper {
    * Whether `text` (an entity body) must be parsed to honour `opts`. `optInFree`: the text is known, from its
    * write-time mark (optInMark), to hold no opt-in enum member.
    */
-  needsWork(text: string, opts: ShapeOptions, optInFree = false): boolean {
+  needsWork(text: Chunk, opts: ShapeOptions, optInFree = false): boolean {
     if (opts.omitNulls || opts.select) return true;
     if (opts.includeUnknownEnumMembers || optInFree) return false;
-    return this.#optInNeedles.some((n) => text.includes(n));
+    const bytes =
+      typeof text === 'string' ? undefined : Buffer.from(text.buffer, text.byteOffset, text.length);
+    return this.#optInNeedles.some((n) => (bytes ? bytes.includes(n) : (text as string).includes(n)));
   }
 
-  /** Returns the entity JSON text for the response. */
-  entityText(text: string, typeName: string, opts: ShapeOptions, optInFree = false): string {
+  /** Returns the entity JSON for the response: the stored text or bytes as they are, unless they must change. */
+  entityText(text: Chunk, typeName: string, opts: ShapeOptions, optInFree = false): Chunk {
     if (!this.needsWork(text, opts, optInFree)) return text;
-    return JSON.stringify(this.entityValue(JSON.parse(text) as Record<string, unknown>, typeName, opts));
+    return JSON.stringify(
+      this.entityValue(JSON.parse(chunkText(text)) as Record<string, unknown>, typeName, opts),
+    );
   }
 
   entityValue(obj: Record<string, unknown>, typeName: string, opts: ShapeOptions): Record<string, unknown> {

@@ -4,10 +4,13 @@
 //
 //   codec 0: the text below, as UTF-8
 //   codec 1: the text below, deflate-raw compressed against the frozen dictionary of ./dictionary-v1.ts
+//   codec 2: as codec 1, with lengths in UTF-8 bytes (written since migration 012's release)
 //
 // The text is a JSON header, a newline, then every body concatenated: each session's own properties (no segments)
 // followed by its segments, session after session, then the participants. The header names each entity and the
-// length of its body in UTF-16 code units, so a decoded body is a slice of one string, never a parse:
+// length of its body (codecs 0 and 1: in UTF-16 code units; codec 2: in bytes), so a decoded body is a slice of
+// one string, never a parse; with codec 2 it is a slice of the inflated bytes, which a response copies as they
+// are, never decoded into a string and encoded back:
 //
 //   [[[sessionId, length, [[segmentId, length], ...]], ...], [[participantId, length], ...], optInMark]
 //
@@ -18,19 +21,22 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { StoredJson } from '../types.js';
 import { PARTS_DICTIONARY_V1 } from './dictionary-v1.js';
 
-export interface PartsEntity {
+export interface PartsEntity<B = string> {
   id: string;
-  body: string;
+  body: B;
 }
 
-export interface PartsSession extends PartsEntity {
-  segments: PartsEntity[];
+export interface PartsSession<B = string> extends PartsEntity<B> {
+  segments: PartsEntity<B>[];
 }
 
-export interface RecordParts {
-  sessions: PartsSession[];
-  participants: PartsEntity[];
+export interface RecordParts<B = string> {
+  sessions: PartsSession<B>[];
+  participants: PartsEntity<B>[];
 }
+
+/** Parts whose bodies are UTF-8 bytes (codec 2) or, from blobs written before it, strings. */
+export type RawParts = RecordParts<string | Buffer> & { optInMark: string | null };
 
 /** Decoded parts also carry the writer's opt-in mark of every body (null: none, or written before marks). */
 export interface DecodedParts extends RecordParts {
@@ -42,28 +48,31 @@ type Header = [[string, number, [string, number][]][], [string, number][], (stri
 
 export const CODEC_TEXT = 0;
 export const CODEC_DEFLATE_V1 = 1;
+export const CODEC_DEFLATE_V2 = 2;
+type Codec = typeof CODEC_TEXT | typeof CODEC_DEFLATE_V1 | typeof CODEC_DEFLATE_V2;
 
 const DICTIONARY_V1 = Buffer.from(PARTS_DICTIONARY_V1, 'utf8');
 /** Level 3: against the dictionary it compresses about as well as level 9 at the speed of level 1. */
 const DEFLATE_OPTIONS = { level: 3, dictionary: DICTIONARY_V1 };
 
-function partsText(parts: RecordParts, optInMark: StoredJson['optInMark']): string {
+function partsText(parts: RecordParts, optInMark: StoredJson['optInMark'], bytes: boolean): string {
   const bodies: string[] = [];
+  const length = bytes ? (t: string) => Buffer.byteLength(t) : (t: string) => t.length;
   const header: Header = [
     parts.sessions.map((s) => {
       bodies.push(s.body);
       return [
         s.id,
-        s.body.length,
+        length(s.body),
         s.segments.map((g) => {
           bodies.push(g.body);
-          return [g.id, g.body.length];
+          return [g.id, length(g.body)];
         }),
       ];
     }),
     parts.participants.map((p) => {
       bodies.push(p.body);
-      return [p.id, p.body.length];
+      return [p.id, length(p.body)];
     }),
   ];
   header.push(optInMark(...bodies));
@@ -81,25 +90,59 @@ function frame(codec: number, payload: Buffer): Buffer {
 export function encodeParts(
   parts: RecordParts,
   optInMark: StoredJson['optInMark'],
-  codec: typeof CODEC_TEXT | typeof CODEC_DEFLATE_V1 = CODEC_DEFLATE_V1,
+  codec: Codec = CODEC_DEFLATE_V2,
 ): Buffer {
-  const text = Buffer.from(partsText(parts, optInMark), 'utf8');
+  const text = Buffer.from(partsText(parts, optInMark, codec === CODEC_DEFLATE_V2), 'utf8');
   return frame(codec, codec === CODEC_TEXT ? text : deflateRawSync(text, DEFLATE_OPTIONS));
 }
 
+/** Bodies as strings, from a blob of any codec (export, rollups, the dashboard). */
 export function decodeParts(blob: Uint8Array): DecodedParts {
+  const raw = decodeRawParts(blob);
+  const text = (b: string | Buffer) => (typeof b === 'string' ? b : b.toString('utf8'));
+  return {
+    sessions: raw.sessions.map((s) => ({
+      id: s.id,
+      body: text(s.body),
+      segments: s.segments.map((g) => ({ id: g.id, body: text(g.body) })),
+    })),
+    participants: raw.participants.map((p) => ({ id: p.id, body: text(p.body) })),
+    optInMark: raw.optInMark,
+  };
+}
+
+/**
+ * Bodies as the read path serves them: slices of the inflated bytes (codec 2; nothing decoded), or strings from
+ * blobs written before codec 2.
+ */
+export function decodeRawParts(blob: Uint8Array): RawParts {
   const buf = Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const codec = buf[0];
+  if (codec === CODEC_DEFLATE_V2) {
+    const bytes = inflateRawSync(buf.subarray(1), { dictionary: DICTIONARY_V1 });
+    const newline = bytes.indexOf(10);
+    return split(JSON.parse(bytes.toString('utf8', 0, newline)) as Header, newline + 1, (at, end) =>
+      bytes.subarray(at, end),
+    );
+  }
   let text: string;
   if (codec === CODEC_TEXT) text = buf.toString('utf8', 1);
   else if (codec === CODEC_DEFLATE_V1)
     text = inflateRawSync(buf.subarray(1), { dictionary: DICTIONARY_V1 }).toString('utf8');
   else throw new Error(`unknown call record parts codec ${String(codec)}`);
   const newline = text.indexOf('\n');
-  const [sessions, participants, mark] = JSON.parse(text.slice(0, newline)) as Header;
-  let at = newline + 1;
-  const take = (length: number): string => {
-    const body = text.slice(at, at + length);
+  return split(JSON.parse(text.slice(0, newline)) as Header, newline + 1, (at, end) => text.slice(at, end));
+}
+
+/** The entities of a header, their bodies cut one after the other from `from` on. */
+function split<B>(
+  [sessions, participants, mark]: Header,
+  from: number,
+  cut: (at: number, end: number) => B,
+): RecordParts<B> & { optInMark: string | null } {
+  let at = from;
+  const take = (length: number): B => {
+    const body = cut(at, at + length);
     at += length;
     return body;
   };

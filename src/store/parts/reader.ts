@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import type { PreparedQueries } from '../prepared.js';
 import type { Database } from '../schema.js';
 import type { ChildRow, SessionRow } from '../types.js';
-import { decodeParts, type RecordParts } from './codec.js';
+import { decodeRawParts, type RawParts } from './codec.js';
 
 /** Decoded parts, and whether their bodies were all free of opt-in enum members when written. */
-type Parts = RecordParts & { optInFree: boolean };
+type Parts = RawParts & { optInFree: boolean };
 
 export class PartsReader {
   readonly #db: Kysely<Database>;
@@ -30,7 +30,7 @@ export class PartsReader {
         .where('record_id', '=', arg(1)),
     );
     if (!row) return undefined;
-    const parts = decodeParts(row.data);
+    const parts = decodeRawParts(row.data);
     return { ...parts, optInFree: parts.optInMark === this.#freeMark };
   }
 
@@ -106,7 +106,7 @@ export class PartsReader {
 }
 
 function sessionRow(
-  s: RecordParts['sessions'][number],
+  s: RawParts['sessions'][number],
   ordinal: number,
   withSegments: boolean,
   optInFree: boolean,
