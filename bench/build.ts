@@ -3,11 +3,14 @@
 // transpiler in memory (tsx alone adds about 30 MB of resident memory). The output lives under node_modules/.cache
 // so that bare imports resolve against the project's node_modules and nothing lands in the working tree.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export function compileEntries(root: string): { server: string; bare: string } {
-  const out = path.join(root, 'node_modules', '.cache', 'callrecords-bench');
+  // One directory per checkout: worktrees that share one node_modules must not compile over each other's runs.
+  const checkout = createHash('sha256').update(root).digest('hex').slice(0, 8);
+  const out = path.join(root, 'node_modules', '.cache', `callrecords-bench-${checkout}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const config = path.join(out, 'tsconfig.json');
