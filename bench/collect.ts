@@ -167,6 +167,11 @@ export async function buildScenarios(
         c.norm(`/v1.0/communications/callRecords/${id}?$expand=sessions($expand=segments)`),
       ),
     },
+    {
+      name: 'get',
+      what: 'one record, no query options',
+      urls: pick(ids, n).map((id) => c.norm(`/v1.0/communications/callRecords/${id}`)),
+    },
     { name: 'participants', what: 'participants_v2 page of one record (beta)', urls: participantsUrls },
     {
       name: 'pstn-deep',

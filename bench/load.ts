@@ -54,14 +54,20 @@ export interface Child {
   pid: number;
   /** Time from spawning the process to its ready message, ms (loading the modules, opening the database). */
   readyMs: number;
+  /** Sends a message over IPC and resolves with the child's next message. */
+  ask(message: object): Promise<unknown>;
   stop(): Promise<void>;
 }
 
 /** Starts a compiled child entry (bench/build.ts) in its own process; resolves with the URL it reports over IPC. */
-export function startChild(entry: string, env: Record<string, string>): Promise<Child> {
+export function startChild(
+  entry: string,
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<Child> {
   const started = performance.now();
   const child: ChildProcess = fork(entry, [], {
-    execArgv: [],
+    execArgv,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -76,6 +82,11 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
         url: m.url,
         pid: child.pid!,
         readyMs: Math.round(performance.now() - started),
+        ask: (message) =>
+          new Promise((answered) => {
+            child.once('message', answered);
+            child.send(message);
+          }),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();
@@ -85,6 +96,14 @@ export function startChild(entry: string, env: Record<string, string>): Promise<
       });
     });
   });
+}
+
+/** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat, in clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  // The fields after the command name, which is in parentheses and may itself hold spaces.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Resident set size now and at its peak (VmHWM) of a process, in MB. */

@@ -1,6 +1,9 @@
 // Child process of the benchmark: the real server (`startServer`, as `callrecords serve` runs it) over the
 // generated database, with throttling off and retention wide enough to keep every generated record. Reports its
-// URL to the parent over IPC; request logs go to stdout, which the parent discards.
+// URL to the parent over IPC; request logs go to stdout, which the parent discards. On request (bench/profile.ts)
+// it records a CPU profile of one stretch of load, so that building the URL sets stays out of the profile.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadConfig, type ConfigInput } from '../src/config/index.js';
 import { startServer } from '../src/main.js';
 
@@ -17,6 +20,26 @@ const server = await startServer(
   }),
 );
 process.send?.({ url: server.url });
+
+let session: Session | undefined;
+process.on('message', (m: { profile?: 'start' | 'stop'; file?: string }) => {
+  void (async () => {
+    if (m.profile === 'start') {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+      process.send?.({ profiling: true });
+    } else if (m.profile === 'stop' && session && m.file) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(m.file, JSON.stringify(profile));
+      session.disconnect();
+      session = undefined;
+      process.send?.({ profiled: m.file });
+    }
+  })();
+});
 process.once('SIGTERM', () => {
   server.close().then(
     () => process.exit(0),

@@ -17,6 +17,7 @@ import {
   registerBackpressure,
   registerJsonBody,
 } from './api/http/index.js';
+import { stdoutLineWriter } from './api/log-destination.js';
 import { genRequestId, registerRequestIds } from './api/request-id.js';
 import { buildIdentity, type Identity } from './auth/index.js';
 import { identityNotFound, registerIdentityRoutes } from './auth/routes.js';
@@ -76,17 +77,20 @@ export interface App {
   setReady(ready: boolean): void;
 }
 
-/** Credentials never reach a log line: these request parts are redacted. */
-const REDACT = ['req.headers.authorization', 'req.headers.cookie'];
-
 /** Query parameters that may carry credentials; their values are replaced before a URL is logged. */
 const SECRET_PARAMS =
   /([?&](?:client_secret|client_assertion|access_token|code|assertion|password|refresh_token)=)[^&#]*/gi;
 
+/**
+ * What a log line says of a request. Credentials never reach a log line: no header is logged (so neither the
+ * Authorization header nor a cookie), and credential query parameters are replaced. This serializer, not a
+ * redaction pass over every line, is the guard: redaction walked each line for headers it could never hold.
+ */
 function requestForLog(request: { method: string; url: string; host?: string; ip?: string }) {
+  const url = request.url;
   return {
     method: request.method,
-    url: request.url.replace(SECRET_PARAMS, '$1[redacted]'),
+    url: url.includes('?') ? url.replace(SECRET_PARAMS, '$1[redacted]') : url,
     host: request.host,
     remoteAddress: request.ip,
   };
@@ -120,9 +124,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const options = {
     logger: {
       level: config.logLevel,
-      redact: { paths: REDACT, censor: '[redacted]' },
       serializers: { req: requestForLog },
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
+      stream: deps.logStream ?? stdoutLineWriter(),
     },
     logController: new RequestLog(),
     genReqId: genRequestId,

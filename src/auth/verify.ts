@@ -66,6 +66,8 @@ type KeySet = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRem
 
 /** A token this server signed that passed every check, with the claims its later checks depend on. */
 interface Verified {
+  /** The whole token: the cache is keyed by its signature part, and a hit must be this exact text. */
+  token: string;
   principal: Principal;
   kid: string;
   /** NumericDate claims (seconds), as jose checks them against the clock. */
@@ -73,8 +75,14 @@ interface Verified {
   nbf: number | undefined;
 }
 
-/** Verified tokens remembered, by their exact text; the oldest entry leaves first when full. */
+/** Verified tokens remembered; the oldest entry leaves first when full. */
 const VERIFIED_MAX = 1000;
+
+/**
+ * The key a verified token is remembered under: its signature part, a fifth of its length, so that a lookup hashes
+ * less text. A hit still compares the whole token, so another header or payload with a reused signature misses.
+ */
+const cacheKey = (token: string) => token.slice(token.lastIndexOf('.') + 1);
 
 export class TokenVerifier {
   readonly #keys: KeyRing;
@@ -98,22 +106,30 @@ export class TokenVerifier {
     }));
   }
 
-  async verify(token: string | undefined): Promise<Principal> {
-    if (token) {
-      const hit = this.#verified.get(token);
-      if (hit) {
-        if (this.#keys.publishes(hit.kid)) {
-          const now = Math.floor(this.#clock.now() / 1000);
-          if (hit.nbf !== undefined && hit.nbf > now + this.#tolerance) throw reject('notYetValid');
-          if (hit.exp <= now - this.#tolerance) {
-            this.#verified.delete(token);
-            throw reject('expired');
-          }
-          return hit.principal;
-        }
-        this.#verified.delete(token);
-      }
+  /**
+   * The principal of a token verified before, without any asynchronous step (most requests end here): undefined
+   * when the token is not remembered or its key is no longer published; throws when its lifetime has ended.
+   */
+  remembered(token: string): Principal | undefined {
+    const key = cacheKey(token);
+    const hit = this.#verified.get(key);
+    if (!hit || hit.token !== token) return undefined;
+    if (!this.#keys.publishes(hit.kid)) {
+      this.#verified.delete(key);
+      return undefined;
     }
+    const now = Math.floor(this.#clock.now() / 1000);
+    if (hit.nbf !== undefined && hit.nbf > now + this.#tolerance) throw reject('notYetValid');
+    if (hit.exp <= now - this.#tolerance) {
+      this.#verified.delete(key);
+      throw reject('expired');
+    }
+    return hit.principal;
+  }
+
+  async verify(token: string | undefined): Promise<Principal> {
+    const known = token ? this.remembered(token) : undefined;
+    if (known) return known;
     if (!token) throw reject('empty');
     if (token.split('.').length !== 3) throw reject('malformed');
     let kid: string | undefined;
@@ -130,7 +146,7 @@ export class TokenVerifier {
       const payload = await this.#check(token, this.#keys.keySet());
       if (payload.iss !== stsIssuer(String(payload.tid))) throw reject('issuer');
       const principal = principalOf(payload);
-      this.#remember(token, { principal, kid, exp: payload.exp!, nbf: payload.nbf });
+      this.#remember({ token, principal, kid, exp: payload.exp!, nbf: payload.nbf });
       return principal;
     }
     let lastError: unknown;
@@ -148,12 +164,13 @@ export class TokenVerifier {
     throw reject('signature', lastError);
   }
 
-  #remember(token: string, v: Verified): void {
-    if (this.#verified.size >= VERIFIED_MAX) {
+  #remember(v: Verified): void {
+    const key = cacheKey(v.token);
+    if (this.#verified.size >= VERIFIED_MAX && !this.#verified.has(key)) {
       const oldest = this.#verified.keys().next();
       if (!oldest.done) this.#verified.delete(oldest.value);
     }
-    this.#verified.set(token, v);
+    this.#verified.set(key, v);
   }
 
   async #check(token: string, keys: KeySet): Promise<JWTPayload> {

@@ -301,6 +301,35 @@ describe('401 InvalidAuthenticationToken', () => {
     );
   });
 
+  test('a remembered token answers only to its exact text, however the header spells Bearer', async () => {
+    const ok = async (authorization: string) =>
+      (await call(server, '/v1.0/communications/callRecords', { auth: false, headers: { authorization } }))
+        .status;
+    // Verified once, then remembered (by its signature part).
+    assert.equal(await ok(`Bearer ${server.token}`), 200);
+    assert.equal(await ok(`Bearer ${server.token}`), 200);
+    for (const spelling of [`bearer ${server.token}`, `Bearer  ${server.token}`, `BEARER ${server.token} `]) {
+      assert.equal(await ok(spelling), 200, JSON.stringify(spelling.slice(0, 8)));
+    }
+    const [h, , s] = server.token.split('.') as [string, string, string];
+    // Its signature under another payload or another header: not the remembered token.
+    const otherApp = { ...decodePart(server.token, 1), appid: randomUUID() };
+    await expect401(
+      `Bearer ${h}.${Buffer.from(JSON.stringify(otherApp)).toString('base64url')}.${s}`,
+      MESSAGES.signature,
+      'remembered signature, other payload',
+    );
+    const otherHeader = Buffer.from(
+      JSON.stringify({ ...decodePart(server.token, 0), typ: 'at+jwt' }),
+    ).toString('base64url');
+    await expect401(
+      `Bearer ${otherHeader}.${server.token.split('.')[1]!}.${s}`,
+      MESSAGES.signature,
+      'remembered signature, other header',
+    );
+    await expect401(`Bearer ${server.token} x`, MESSAGES.empty, 'remembered token, then more');
+  });
+
   test('a token from another server instance (same demo app, other keys)', async () => {
     const other = await startTestServer();
     try {

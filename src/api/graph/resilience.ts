@@ -55,14 +55,28 @@ async function inject(
   throw new GraphError(FAULT_ERRORS[fault.status], { headers });
 }
 
-export async function beforeGraphRequest(
+type Step = 'dropped' | 'continue';
+
+/** 'continue' at once when no fault rule is set and nothing throttles the request (no asynchronous step). */
+export function beforeGraphRequest(
   r: Resilience,
   request: FastifyRequest,
   reply: FastifyReply,
   principal: Principal,
   at: { urlPath: string; routed: RequestTarget },
-): Promise<'dropped' | 'continue'> {
+): Step | Promise<Step> {
   r.compliance.observe(principal.tenantId, principal.appId);
+  if (r.faults.size === 0 && (!r.throttler || at.routed.kind !== 'resource')) return 'continue';
+  return faultsAndThrottling(r, request, reply, principal, at);
+}
+
+async function faultsAndThrottling(
+  r: Resilience,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+  at: { urlPath: string; routed: RequestTarget },
+): Promise<Step> {
   if (r.faults.size > 0) {
     const fault = r.faults.forRequest({
       method: request.method,

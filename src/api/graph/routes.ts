@@ -154,16 +154,14 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!options.isReady()) throw new GraphError('serviceUnavailable', { headers: { 'retry-after': '1' } });
       // Authentication comes before anything else: without a valid token nothing, not even a 404, is answered.
-      const principal = await options.auth.authenticate(request);
+      const authenticated = options.auth.authenticate(request);
+      const principal = authenticated instanceof Promise ? await authenticated : authenticated;
       const q = request.url.indexOf('?');
       const urlPath = q < 0 ? request.url : request.url.slice(0, q);
       const routed = requestTarget(urlPath.slice(version.length + 1), options.subscriptions !== undefined);
       if (options.resilience) {
-        const step = await beforeGraphRequest(options.resilience, request, reply, principal, {
-          urlPath,
-          routed,
-        });
-        if (step === 'dropped') return reply;
+        const before = beforeGraphRequest(options.resilience, request, reply, principal, { urlPath, routed });
+        if ((before instanceof Promise ? await before : before) === 'dropped') return reply;
       }
       const query = queryPairs(request.url);
       const origin =

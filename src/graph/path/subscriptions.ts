@@ -18,8 +18,20 @@ function decode(raw: string): string {
 const unknownSegment = (seg: string) =>
   new GraphError('unknownSegment', { message: `Resource not found for the segment '${seg}'.` });
 
+/**
+ * Whether the first segment can be `subscriptions` once decoded, looking at its first 13 characters only: nearly
+ * every request is not under /subscriptions and leaves here. An encoded spelling has a '%' among them.
+ */
+function mayBeSubscriptions(path: string): boolean {
+  let i = 0;
+  while (path.charCodeAt(i) === 47 /* '/' */) i++;
+  const head = path.slice(i, i + 13);
+  return head.includes('%') || head.toLowerCase() === 'subscriptions';
+}
+
 /** Undefined when the path is not under /subscriptions. */
 export function parseSubscriptionPath(path: string): SubscriptionPath | undefined {
+  if (!mayBeSubscriptions(path)) return undefined;
   const segs = path
     .split('/')
     .filter((s) => s.length > 0)
