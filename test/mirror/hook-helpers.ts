@@ -58,6 +58,7 @@ export interface HookOptions {
   lookbackHours?: number;
   pollIntervalSeconds?: number;
   concurrency?: number;
+  betaLogs?: boolean;
 }
 
 /** Starts a mirror in webhook mode against `up` and waits until its backfill is done. */
@@ -72,6 +73,7 @@ export async function startHooked(up: Upstream, o: HookOptions): Promise<HookedM
     lookbackHours: o.lookbackHours ?? 6,
     pollIntervalSeconds: o.pollIntervalSeconds ?? 86_400,
     concurrency: o.concurrency ?? 4,
+    betaLogs: o.betaLogs === true,
     notificationUrl: `http://127.0.0.1:${o.port}/callrecords`,
     listen: `127.0.0.1:${o.listenPort ?? o.port}`,
     clock: () => up.server.clock.now(),
