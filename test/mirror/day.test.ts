@@ -50,7 +50,7 @@ async function call(n: number): Promise<string> {
 
 test('backfill, then a day of change notifications through faults: the mirror exports what the upstream exports', async () => {
   const d = await mirrorDb(dir, 'day');
-  drop = d.drop;
+  drop = () => d.drop();
   await admin(up, 'POST', '/faults', { resource: 'record', everyNth: 17, status: 429, retryAfterSeconds: 1 });
   await admin(up, 'POST', '/faults', { resource: 'participants', everyNth: 13, status: 503 });
   await admin(up, 'POST', '/faults', { resource: 'records', everyNth: 3, drop: true });
