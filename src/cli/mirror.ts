@@ -55,6 +55,12 @@ function human(s: MirrorStatus): string {
     `logs: ${s.logRows} rows; windows ${s.windows.done}/${s.windows.total} done; backlog ${s.backlog}`,
     `requests ${s.requests} (${s.retries} retried, ${s.throttled} throttled, ${s.serverErrors} server errors, ${s.dropped} dropped), ` +
       `${s.seconds}s, ${s.recordsPerSecond} records/s`,
+    ...(s.webhook
+      ? [
+          `webhook: ${s.webhook.notifications} notifications (${s.webhook.rejected} rejected), ` +
+            `${s.webhook.renewals} renewals, ${s.webhook.recreations} re-creations, ${s.webhook.catchUps} catch-ups`,
+        ]
+      : []),
   ].join('\n');
 }
 

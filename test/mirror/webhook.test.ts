@@ -8,7 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { admin, startUpstream, TENANT, type Upstream } from './helpers.js';
+import { openStore } from '../../src/store/index.js';
+import { STORED_JSON } from '../../src/graph/shape/stored.js';
+import { cli } from '../cli/run.js';
+import { admin, mirrorArgs, startUpstream, TENANT, type Upstream } from './helpers.js';
 import type { MirrorStatus } from '../../src/mirror/index.js';
 import {
   advance,
@@ -188,4 +191,33 @@ test('a mirror that was down lists the gap from where it left off, and deletes t
     assert.notEqual(live[0]!.id, staleId);
     assert.ok(second.lines.some((l) => l.includes(`deleted stale subscription ${staleId}`)));
   });
+});
+
+test('the command line in webhook mode: a record pushed after the backfill arrives by notification, SIGTERM deletes the subscription', async () => {
+  const mdb = await db('cli');
+  const port = await freePort();
+  const args = mirrorArgs(up, mdb, 1, '--notification-url', `http://127.0.0.1:${port}/hook`, '--json').filter(
+    (a) => a !== '--once',
+  );
+  const running = cli(...args);
+  try {
+    await until('the subscription', async () => ((await subscriptions(up)).length === 1 ? true : undefined));
+    const id = await pushRecord(up, 3);
+    const store = await openStore({ db: mdb, json: STORED_JSON });
+    try {
+      await until('the notified record', async () =>
+        (await store.getCallRecord(TENANT, id, -8.64e15)) ? true : undefined,
+      );
+    } finally {
+      await store.close();
+    }
+  } finally {
+    process.emit('SIGTERM');
+  }
+  const r = await running;
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as MirrorStatus;
+  assert.equal(s.mode, 'webhook');
+  assert.ok((s.webhook?.notifications ?? 0) >= 1, JSON.stringify(s.webhook));
+  assert.deepEqual(await subscriptions(up), []);
 });
