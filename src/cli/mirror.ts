@@ -23,8 +23,11 @@ interface MirrorFlags extends CommonOptions {
   pseudonymizeKey?: string;
   betaLogs?: boolean;
   concurrency: string;
-  pollInterval: string;
+  pollInterval?: string;
   lookback: string;
+  notificationUrl?: string;
+  lifecycleUrl?: string;
+  listen?: string;
   now?: string;
   allowNetwork?: string[];
   maxAttempts: string;
@@ -52,6 +55,12 @@ function human(s: MirrorStatus): string {
     `logs: ${s.logRows} rows; windows ${s.windows.done}/${s.windows.total} done; backlog ${s.backlog}`,
     `requests ${s.requests} (${s.retries} retried, ${s.throttled} throttled, ${s.serverErrors} server errors, ${s.dropped} dropped), ` +
       `${s.seconds}s, ${s.recordsPerSecond} records/s`,
+    ...(s.webhook
+      ? [
+          `webhook: ${s.webhook.notifications} notifications (${s.webhook.rejected} rejected), ` +
+            `${s.webhook.renewals} renewals, ${s.webhook.recreations} re-creations, ${s.webhook.catchUps} catch-ups`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -86,7 +95,22 @@ export function mirrorCommands(program: Command, io: CliIo): void {
       'copy the beta logs (SMS, blocked users, and the beta rows of PSTN and Direct Routing)',
     )
     .option('--concurrency <n>', 'records fetched at a time', '4')
-    .option('--poll-interval <seconds>', 'seconds between keep-current passes', '300')
+    .option(
+      '--poll-interval <seconds>',
+      'seconds between keep-current list passes (default 300; 3600 with --notification-url)',
+    )
+    .option(
+      '--notification-url <url>',
+      'keep current through change notifications sent to this public URL, served by the mirror (https; http only on loopback)',
+    )
+    .option(
+      '--lifecycle-url <url>',
+      "lifecycle notifications' public URL (default: <notification URL>/lifecycle)",
+    )
+    .option(
+      '--listen <host:port>',
+      "where the notification endpoint listens (default: a loopback URL's own address, else 127.0.0.1:8090)",
+    )
     .option(
       '--lookback <hours>',
       'hours each keep-current pass lists again (late records, new versions)',
@@ -146,7 +170,12 @@ async function run(io: CliIo, o: MirrorFlags): Promise<void> {
     betaLogs: o.betaLogs === true,
     ...(o.pseudonymizeKey === undefined ? {} : { pseudonymizeKey: o.pseudonymizeKey }),
     concurrency: positiveInt(o.concurrency, '--concurrency', 32),
-    pollIntervalSeconds: positiveInt(o.pollInterval, '--poll-interval', 86_400),
+    ...(o.pollInterval === undefined
+      ? {}
+      : { pollIntervalSeconds: positiveInt(o.pollInterval, '--poll-interval', 86_400) }),
+    ...(o.notificationUrl === undefined ? {} : { notificationUrl: o.notificationUrl }),
+    ...(o.lifecycleUrl === undefined ? {} : { lifecycleNotificationUrl: o.lifecycleUrl }),
+    ...(o.listen === undefined ? {} : { listen: o.listen }),
     lookbackHours: positiveInt(o.lookback, '--lookback', 24 * 90),
     ...(o.now === undefined ? {} : { now: o.now }),
     ...(o.allowNetwork ? { allowNetwork: o.allowNetwork } : {}),

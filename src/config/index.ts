@@ -37,6 +37,9 @@ const mirrorJobSchema = z
     allowNetwork: z.array(z.string()).optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
     retentionDays: z.number().int().min(1).max(36_500).nullable().optional(),
+    notificationUrl: z.string().optional(),
+    lifecycleNotificationUrl: z.string().optional(),
+    listen: z.string().optional(),
   })
   .strict();
 

@@ -3,13 +3,16 @@
 import { readFileSync } from 'node:fs';
 import type { Store } from '../store/index.js';
 import { Pacer } from './budget.js';
-import { checkBaseUrl, HttpClient } from './http.js';
-import { Mirror, type MirrorStatus } from './mirror.js';
+import { checkBaseUrl, HttpClient, isLoopbackHost } from './http.js';
+import { Mirror } from './mirror.js';
+import type { MirrorStatus } from './status.js';
 import { Pseudonymizer } from './pseudonymize.js';
+import { SubscriptionClient } from './subscription.js';
 import { TokenSource, type Credential } from './token.js';
 import { CLOUDS, Upstream, type CloudName } from './upstream.js';
+import { WebhookKeeper } from './webhook.js';
 
-export { statusLine, type MirrorStatus } from './mirror.js';
+export { statusLine, type MirrorStatus } from './status.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,6 +38,53 @@ export interface MirrorJobOptions {
   maxAttempts?: number;
   /** The mirrored tenant's retention: days, or null for unlimited (what a new mirrored tenant gets). */
   retentionDays?: number | null;
+  /** Keep current through change notifications sent to this public URL (served by the mirror, see `listen`). */
+  notificationUrl?: string;
+  /** Where lifecycle notifications go (default: the notification URL's path + `/lifecycle`). */
+  lifecycleNotificationUrl?: string;
+  /** `host:port` the endpoint listens on (default: the URL's own for a loopback URL, else 127.0.0.1:8090). */
+  listen?: string;
+  /** The upstream's clock, for an upstream in this process on a virtual clock (tests); overrides `now`. */
+  clock?: () => number;
+}
+
+/** The listen address of the webhook endpoint: `host:port`, `[v6]:port` or a port alone. */
+export function parseListen(raw: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(raw) ?? /^()()(\d{1,5})$/.exec(raw);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) throw new Error(`--listen: '${raw}' is not host:port`);
+  return { host: m[1] || m[2] || '127.0.0.1', port };
+}
+
+interface WebhookPlan {
+  notificationUrl: string;
+  lifecycleNotificationUrl: string;
+  listen: { host: string; port: number };
+}
+
+/** Checks the webhook options: https (http only for loopback hosts), no credentials, query or fragment. */
+function webhookPlan(o: MirrorJobOptions): WebhookPlan | undefined {
+  if (o.notificationUrl === undefined) {
+    if (o.lifecycleNotificationUrl !== undefined || o.listen !== undefined)
+      throw new Error('--lifecycle-url and --listen need --notification-url');
+    return undefined;
+  }
+  const url = checkBaseUrl(o.notificationUrl, '--notification-url');
+  const lifecycle =
+    o.lifecycleNotificationUrl === undefined
+      ? new URL(`${url.pathname.replace(/\/+$/, '')}/lifecycle`, url)
+      : checkBaseUrl(o.lifecycleNotificationUrl, '--lifecycle-url');
+  if (lifecycle.href === url.href) throw new Error('--lifecycle-url: must differ from --notification-url');
+  const listen =
+    o.listen !== undefined
+      ? parseListen(o.listen)
+      : isLoopbackHost(url.hostname)
+        ? {
+            host: url.hostname.replace(/^\[|\]$/g, ''),
+            port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+          }
+        : { host: '127.0.0.1', port: 8090 };
+  return { notificationUrl: url.href, lifecycleNotificationUrl: lifecycle.href, listen };
 }
 
 /** The Graph base URL without a version segment (`https://graph.microsoft.com/v1.0` is taken too). */
@@ -82,7 +132,8 @@ export class MirrorJob {
   readonly #o: MirrorJobOptions;
   readonly #base: string;
   readonly #participants: boolean;
-  readonly #offsetMs: number;
+  readonly #now: () => number;
+  readonly #webhook: WebhookPlan | undefined;
   readonly #http: HttpClient;
   readonly #pacer = new Pacer();
   readonly #tokens: TokenSource;
@@ -107,7 +158,8 @@ export class MirrorJob {
       if (Number.isNaN(at)) throw new Error(`--now: '${o.now}' is not a date-time`);
       offsetMs = at - Date.now();
     }
-    this.#offsetMs = offsetMs;
+    this.#now = o.clock ?? (() => Date.now() + offsetMs);
+    this.#webhook = webhookPlan(o);
     this.#pseudonymizer = o.pseudonymizeKey === undefined ? undefined : new Pseudonymizer(o.pseudonymizeKey);
     this.#http = new HttpClient({
       origins: [new URL(this.#base), token.origin],
@@ -121,7 +173,7 @@ export class MirrorJob {
       credential: cred,
       scope: o.scope ?? 'https://graph.microsoft.com/.default',
       // A client assertion's times are the authority's.
-      now: () => Date.now() + this.#offsetMs,
+      now: () => this.#now(),
     });
   }
 
@@ -160,18 +212,31 @@ export class MirrorJob {
       budgetWaitMs: () => this.#pacer.waitedMs,
       tenantId: this.tenantId,
       days: this.#o.days,
-      now: () => Date.now() + this.#offsetMs,
+      now: this.#now,
       once: r.once,
       betaLogs: this.#o.betaLogs === true,
       ...(this.#pseudonymizer ? { pseudonymizer: this.#pseudonymizer } : {}),
       concurrency: this.#o.concurrency ?? 4,
       pollIntervalMs: (this.#o.pollIntervalSeconds ?? 300) * 1000,
       lookbackMs: (this.#o.lookbackHours ?? 48) * 3_600_000,
+      ...(this.#webhook && !r.once ? { webhook: this.#keeper(this.#webhook) } : {}),
       signal: r.signal,
       log: r.log,
       ...(r.onProgress ? { onProgress: r.onProgress } : {}),
     });
     return mirror.run();
+  }
+
+  /** Webhook mode: the endpoint and subscription of one run; scheduled passes hourly unless told otherwise. */
+  #keeper(plan: WebhookPlan): WebhookKeeper {
+    return new WebhookKeeper({
+      ...plan,
+      tenantId: this.tenantId,
+      subscriptions: new SubscriptionClient({ http: this.#http, tokens: this.#tokens, base: this.#base }),
+      concurrency: this.#o.concurrency ?? 4,
+      lookbackMs: (this.#o.lookbackHours ?? 48) * 3_600_000,
+      passIntervalMs: (this.#o.pollIntervalSeconds ?? 3600) * 1000,
+    });
   }
 
   close(): void {

@@ -13,6 +13,8 @@ import type { QueuedRecord, Store } from '../store/index.js';
 import type { HttpCounters } from './http.js';
 import type { Pseudonymizer } from './pseudonymize.js';
 import type { Upstream } from './upstream.js';
+import { statusLine, type MirrorStatus } from './status.js';
+import type { KeptMirror, WebhookKeeper } from './webhook.js';
 
 const DAY = 86_400_000;
 
@@ -54,44 +56,12 @@ export interface MirrorOptions {
   concurrency: number;
   pollIntervalMs: number;
   lookbackMs: number;
+  /** Keeping current through change notifications instead of polling (after the backfill). */
+  webhook?: WebhookKeeper;
   signal: AbortSignal;
   /** A status line (stderr). */
   log: (line: string) => void;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface MirrorStatus {
-  tenantId: string;
-  upstream: string;
-  phase: 'backfill' | 'current' | 'stopped';
-  startedAt: string;
-  /** The first instant copied: the start of the first day window. */
-  from: string;
-  windows: { total: number; done: number };
-  listed: number;
-  created: number;
-  updated: number;
-  ignored: number;
-  /** Listed records the upstream no longer had when fetched (past its retention). */
-  gone: number;
-  failed: number;
-  logRows: number;
-  backlog: number;
-  lastSuccessAt: string | null;
-  /** Up to when everything listed upstream is stored (the start of the last complete pass). */
-  syncedThrough: string | null;
-  lagSeconds: number | null;
-  lastError: string | null;
-  requests: number;
-  retries: number;
-  throttled: number;
-  lastThrottledAt: string | null;
-  serverErrors: number;
-  dropped: number;
-  budgetWaitMs: number;
-  seconds: number;
-  recordsPerSecond: number;
-  complete: boolean;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -138,6 +108,7 @@ export class Mirror {
       tenantId: o.tenantId,
       upstream: o.upstream.base,
       phase: 'backfill',
+      mode: o.webhook ? 'webhook' : 'polling',
       startedAt: new Date(o.now()).toISOString(),
       from: '',
       windows: { total: 0, done: 0 },
@@ -179,13 +150,30 @@ export class Mirror {
     // A mirrored tenant keeps what it copied until told otherwise (a deviation from Graph's 30 days).
     if ((await store.mirror.getRetention(tenantId)) === undefined)
       await store.mirror.setRetention(tenantId, null);
+    // Where an earlier run left off: a gap since then is listed again once the backfill is done.
+    const previous = await store.mirror.getState(tenantId);
+    const prevSynced = previous ? (JSON.parse(previous.status) as MirrorStatus).syncedThrough : null;
     const timer = setInterval(() => void this.#save().catch(() => undefined), 5_000);
     timer.unref();
+    const hook = this.#o.once ? undefined : this.#o.webhook;
     try {
+      // Subscribed before the backfill lists anything: what arrives meanwhile is notified, so no gap opens.
+      if (hook) await hook.open(this.#kept());
       await this.#backfill();
       if (!this.#o.once) {
         this.#status.phase = 'current';
-        while (!signal.aborted) {
+        if (prevSynced !== null && !signal.aborted) {
+          const first = Date.parse(this.#status.from);
+          await this.#pass(
+            Math.max(first, Math.min(Date.parse(prevSynced), this.#o.now()) - this.#o.lookbackMs),
+          );
+        }
+        if (hook) {
+          await this.#save();
+          this.#o.log(this.#line());
+          await hook.run(this.#kept(), signal);
+        }
+        while (!hook && !signal.aborted) {
           await this.#save();
           this.#o.log(this.#line());
           await pause(this.#o.pollIntervalMs, signal);
@@ -196,9 +184,35 @@ export class Mirror {
       }
     } finally {
       clearInterval(timer);
+      await hook?.close();
     }
     await this.#save();
-    return this.#status;
+    return this.snapshot();
+  }
+
+  /** The mirror as the webhook keeper drives it. */
+  #kept(): KeptMirror {
+    return {
+      now: () => this.#o.now(),
+      catchUp: (fromMs) => this.#pass(fromMs),
+      copy: (id) => this.#copyNotified(id),
+      synced: (ms) => {
+        this.#syncedThroughMs = Math.max(this.#syncedThroughMs ?? ms, ms);
+      },
+      lastSeenMs: () => this.#syncedThroughMs ?? Date.parse(this.#status.from),
+      onPass: async () => {
+        await this.#save();
+        this.#o.log(this.#line());
+      },
+      log: this.#o.log,
+    };
+  }
+
+  /** A notified record, fetched whole and stored; false when that failed (a catch-up pass will list it). */
+  async #copyNotified(id: string): Promise<boolean> {
+    const failed = this.#status.failed;
+    await this.#copyRecord({ id, version: 0, startMs: 0, attempts: 0 });
+    return this.#status.failed === failed;
   }
 
   async #backfill(): Promise<void> {
@@ -237,9 +251,13 @@ export class Mirror {
   }
 
   /** One keep-current pass: the look-back window listed again, its logs copied again. */
-  async #poll(): Promise<void> {
+  #poll(): Promise<boolean> {
+    return this.#pass(this.#o.now() - this.#o.lookbackMs);
+  }
+
+  /** Lists [from, now) again and copies its logs again; true when everything in it was copied. */
+  async #pass(from: number): Promise<boolean> {
     const now = this.#o.now();
-    const from = now - this.#o.lookbackMs;
     const failedBefore = this.#status.failed;
     const logs = [];
     for (const source of logSources(this.#o.betaLogs)) {
@@ -252,9 +270,9 @@ export class Mirror {
       this.#copyLogs(logs),
     ]);
     this.#status.backlog = await this.#o.store.mirror.countQueued(this.#o.tenantId);
-    if (recordsOk && logsOk && this.#status.failed === failedBefore && this.#status.backlog === 0) {
-      this.#syncedThroughMs = now;
-    }
+    const ok = recordsOk && logsOk && this.#status.failed === failedBefore && this.#status.backlog === 0;
+    if (ok) this.#syncedThroughMs = Math.max(this.#syncedThroughMs ?? now, now);
+    return ok;
   }
 
   #fail(err: unknown): void {
@@ -442,7 +460,12 @@ export class Mirror {
       this.#syncedThroughMs === null ? null : Math.max(0, Math.round((now - this.#syncedThroughMs) / 1000));
     s.seconds = Math.round((Date.now() - this.#startedReal) / 100) / 10;
     s.recordsPerSecond = s.seconds > 0 ? Math.round(((s.created + s.updated) / s.seconds) * 10) / 10 : 0;
-    return { ...s, windows: { ...s.windows } };
+    const hook = this.#o.webhook?.status;
+    return {
+      ...s,
+      windows: { ...s.windows },
+      ...(hook ? { webhook: { ...hook, lifecycle: { ...hook.lifecycle } } } : {}),
+    };
   }
 
   async #save(): Promise<void> {
@@ -460,14 +483,4 @@ export class Mirror {
   #line(): string {
     return statusLine(this.snapshot());
   }
-}
-
-/** One log line of a mirror's status. */
-export function statusLine(s: MirrorStatus): string {
-  return (
-    `mirror ${s.tenantId}: ${s.phase}, backlog ${s.backlog}, lag ${s.lagSeconds === null ? 'n/a' : `${s.lagSeconds}s`}, ` +
-    `last success ${s.lastSuccessAt ?? 'never'}, throttled ${s.throttled}` +
-    `${s.lastThrottledAt ? ` (last ${s.lastThrottledAt})` : ''}, copied ${s.created + s.updated}, failed ${s.failed}` +
-    `${s.lastError ? ` (last error: ${s.lastError})` : ''}`
-  );
 }

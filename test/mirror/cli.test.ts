@@ -191,3 +191,28 @@ test('every string property of the schema is either pseudonymized or kept, by an
   assert.equal(Pseudonymizer.rule('id', '+31612345678'), 'phone');
   assert.equal(Pseudonymizer.rule('callType', 'ByotIn'), 'keep');
 });
+
+test('webhook options: https public URLs (http only on loopback), a listen address, and nothing without a URL', async () => {
+  const db = path.join(dir, 'hook-refused.db');
+  const cases: [string[], RegExp][] = [
+    [['--notification-url', 'http://mirror.example.com/hook'], /http is accepted only for loopback hosts/],
+    [['--notification-url', 'https://user:pw@mirror.example.com/hook'], /credentials in the URL/],
+    [['--notification-url', 'https://mirror.example.com/hook?k=v'], /no query or fragment/],
+    [['--notification-url', 'https://mirror.example.com/hook', '--listen', 'nowhere'], /--listen: 'nowhere'/],
+    [
+      [
+        '--notification-url',
+        'https://mirror.example.com/hook',
+        '--lifecycle-url',
+        'https://mirror.example.com/hook',
+      ],
+      /must differ/,
+    ],
+    [['--listen', '127.0.0.1:9999'], /need --notification-url/],
+  ];
+  for (const [extra, reason] of cases) {
+    const r = await cli(...argsWith(db, '--days', '1', ...extra));
+    assert.equal(r.code, 1, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, reason);
+  }
+});

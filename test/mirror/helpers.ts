@@ -22,7 +22,15 @@ export interface Upstream {
 
 export async function startUpstream(
   dir: string,
-  o: { users?: number; days?: number; throttling?: string; recordDelaySeconds?: number } = {},
+  o: {
+    users?: number;
+    days?: number;
+    throttling?: string;
+    recordDelaySeconds?: number;
+    notificationDelaySeconds?: number;
+    /** Loopback http notification URLs (the mirror's endpoint in tests). */
+    webhooks?: boolean;
+  } = {},
 ): Promise<Upstream> {
   const db = path.join(dir, 'upstream.db');
   const seed = loadConfig({}, {}).demoSeed;
@@ -35,6 +43,10 @@ export async function startUpstream(
       throttling: o.throttling ?? 'graph',
       logLevel: 'info',
       ...(o.recordDelaySeconds === undefined ? {} : { recordDelaySeconds: o.recordDelaySeconds }),
+      ...(o.notificationDelaySeconds === undefined
+        ? {}
+        : { notificationDelaySeconds: o.notificationDelaySeconds }),
+      ...(o.webhooks ? { webhookAllowHttp: true } : {}),
     },
     logStream: {
       write(line: string) {
