@@ -128,7 +128,11 @@ try {
   };
   const percent = (cpu: number, ms: number) => Math.round((cpu / (ms / 1000)) * 100);
   /** One run over a set of processes: the load, and the CPU each process used meanwhile. */
-  const measure = async (set: Child[], urls: readonly string[], duration: number) => {
+  const measure = async (
+    set: readonly Pick<Child, 'url' | 'pid'>[],
+    urls: readonly string[],
+    duration: number,
+  ) => {
     const before = set.map((c) => cpuSeconds(c.pid));
     const t = performance.now();
     const result: LoadResult = await load(
