@@ -30,6 +30,7 @@ const EXPECTED: Record<string, string> = {
   list: '/communications/callRecords',
   'list-deep': '/communications/callRecords',
   'get-expand': '/communications/callRecords/{callRecord-id}',
+  get: '/communications/callRecords/{callRecord-id}',
   participants: '/communications/callRecords/{callRecord-id}/participants_v2',
   'pstn-deep':
     '/communications/callRecords/microsoft.graph.callRecords.getPstnCalls(fromDateTime={fromDateTime},toDateTime={toDateTime})',
