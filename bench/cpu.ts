@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Agent, request } from 'node:http';
 import { compileEntries } from './build.js';
-import { registerApp } from './generate.js';
+import { appToken, registerApp } from './generate.js';
 import { startChild } from './load.js';
 
 const db = process.argv[2]!;
@@ -38,16 +38,7 @@ function get(p: string, enc = 'identity'): Promise<Buffer> {
     req.end();
   });
 }
-const tr = await fetch(`${server.url}/${app.tenantId}/oauth2/v2.0/token`, {
-  method: 'POST',
-  body: new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: app.clientId,
-    client_secret: app.secret,
-    scope: 'https://graph.microsoft.com/.default',
-  }),
-});
-token = ((await tr.json()) as { access_token: string }).access_token;
+token = await appToken(server.url, app);
 const lists: string[] = [];
 let next: string | undefined = '/v1.0/communications/callRecords';
 const ids: string[] = [];

@@ -119,3 +119,19 @@ export async function createDatabase(
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
 }
+
+/** A token for the benchmark app from a running server's token endpoint, as a client gets one. */
+export async function appToken(base: string, app: BenchApp): Promise<string> {
+  const res = await fetch(`${base}/${app.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: app.clientId,
+      client_secret: app.secret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  const token = ((await res.json()) as { access_token?: string }).access_token;
+  if (!token) throw new Error(`token endpoint answered ${res.status}`);
+  return token;
+}

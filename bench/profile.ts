@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileEntries } from './build.js';
 import { buildScenarios, capture, Client } from './collect.js';
-import { registerApp } from './generate.js';
+import { appToken, registerApp } from './generate.js';
 import { cpuMs, load, startChild, type Child } from './load.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -99,17 +99,7 @@ try {
     perfDir ? ['--perf-basic-prof-only-functions'] : [],
   );
   children.push(server);
-  const res = await fetch(`${server.url}/${app.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: app.clientId,
-      client_secret: app.secret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  const token = ((await res.json()) as { access_token?: string }).access_token;
-  if (!token) throw new Error(`token endpoint answered ${res.status}`);
+  const token = await appToken(server.url, app);
   const client = new Client(server.url, token);
   const only = (a.only ?? '').split(',');
   const scenarios = (

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileEntries } from './build.js';
 import { buildScenarios, capture, Client } from './collect.js';
-import { createDatabase, generateTenant, registerApp, type GenerateStats } from './generate.js';
+import { appToken, createDatabase, generateTenant, registerApp, type GenerateStats } from './generate.js';
 import { isPostgresUrl } from '../src/store/index.js';
 import { cpuSeconds, load, memory, startChild, type Child, type LoadResult } from './load.js';
 import { PEERS, peerPath, probePeer, startPeer } from './peers.js';
@@ -148,17 +148,7 @@ try {
   const server = servers[0]!;
   const idle = memory(server.pid);
   log(`server pid ${server.pid} at ${server.url}, ready in ${server.readyMs} ms, RSS ${idle.rssMb} MB`);
-  const res = await fetch(`${server.url}/${app.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: app.clientId,
-      client_secret: app.secret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  const token = ((await res.json()) as { access_token?: string }).access_token;
-  if (!token) throw new Error(`token endpoint answered ${res.status}`);
+  const token = await appToken(server.url, app);
   const acceptEncoding = a['accept-encoding'];
   const run = { connections: opts.connections, token, ...(acceptEncoding ? { acceptEncoding } : {}) };
   const client = new Client(server.url, token, acceptEncoding);
