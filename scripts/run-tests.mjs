@@ -4,7 +4,9 @@
 // The suite runs once per database backend: SQLite, then PostgreSQL (CALLRECORDS_TEST_DB=postgres; test/helpers/
 // test-db.ts gives each store a database of its own). CALLRECORDS_TEST_BACKENDS narrows it (`sqlite`, `postgres`
 // or both, comma-separated). The PostgreSQL pass runs the files that open a store, and is skipped, with the reason
-// printed, only when no server answers at CALLRECORDS_TEST_PG_URL.
+// printed, only when no server answers at CALLRECORDS_TEST_PG_URL. A file whose subject sits above the store (a
+// client library, the HTTP layer, token issuance) says so in a `// backends: sqlite — why` line and runs once:
+// the store paths it reaches are what the other files run on both backends, and the PostgreSQL pass keeps CI short.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +53,12 @@ function usesStore(file, seen = new Set()) {
     if (usesStore(path.join(path.dirname(file), `${m[1]}.ts`), seen)) return true;
   }
   return false;
+}
+
+/** A file that asks to run on SQLite only (see the header), by a line of its own near the top. */
+const ONE_BACKEND = /^\/\/ backends: sqlite\b/m;
+function sqliteOnly(file) {
+  return ONE_BACKEND.test(readFileSync(file, 'utf8').slice(0, 4000));
 }
 
 async function postgresAnswers() {
@@ -103,16 +111,21 @@ const summary = [];
 let status = 0;
 for (const backend of backends) {
   let list = files;
+  let once = 0;
   if (backend === 'postgres') {
     const reason = await postgresAnswers();
     if (reason) {
       summary.push(`postgres: SKIPPED: ${reason}`);
       continue;
     }
-    list = files.filter((f) => usesStore(f));
+    const stored = files.filter((f) => usesStore(f));
+    list = stored.filter((f) => !sqliteOnly(f));
+    once = stored.length - list.length;
     if (list.length === 0) continue;
   }
-  console.log(`\n# === ${backend}: ${list.length} test files ===\n`);
+  console.log(
+    `\n# === ${backend}: ${list.length} test files${once ? ` (${once} more run on SQLite only)` : ''} ===\n`,
+  );
   // A file that restarts the database server would cut the connections of files running beside it: it runs
   // alone, after the others.
   const alone = list.filter((f) => ALONE.test(f));

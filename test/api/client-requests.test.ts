@@ -1,6 +1,7 @@
 // Requests real clients send, exactly as they send them, get Graph's answers: the Teams SDK's JSON Content-Type on
 // bodiless DELETE and reauthorize, a pipeline's one-digit dates, the CLI for Microsoft 365's odata.metadata=none,
 // and the call-record-insights template's renewal PATCH that repeats the read-only fields.
+// backends: sqlite — request leniency in parsing; the subscription store runs on both in notify/.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TEST_NOW } from '../helpers/server.js';

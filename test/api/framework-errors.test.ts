@@ -1,6 +1,7 @@
 // No web-framework message ever reaches a client: every error code Fastify defines is placed (a request error with
 // its Graph error, or a setup/bug error answered as Graph's 500), each one thrown inside the real app comes out in
 // Graph's envelope without Fastify's text, and the requests that make Fastify itself fail get Graph's answers.
+// backends: sqlite — the framework's error codes mapped to Graph's envelope.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fastifyModule from 'fastify';

@@ -1,5 +1,6 @@
 // What the HTTP layer itself refuses still answers in Graph's shape: headers or URLs over the limit (431), malformed
 // HTTP (400), a request sent too slowly (408, and the connection closed), a body over the limit (413).
+// backends: sqlite — refusals made by the HTTP layer before routing.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';

@@ -1,6 +1,7 @@
 // A client that pipelines many requests for large pages and does not read the answers gets only a bounded number
 // of them worked on: the server stops reading that connection until the client reads. When it does, every answer
 // arrives, complete and in order.
+// backends: sqlite — HTTP back-pressure, the same whatever the store.
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';

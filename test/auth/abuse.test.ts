@@ -2,6 +2,7 @@
 // address over all clients. Past a limit that address gets 429 with Retry-After (its correct secret included);
 // the same client from another address is not punished. Windows run on real time: the virtual clock, frozen here
 // as in every test, neither prolongs nor lifts a lockout. Requests come from 127.0.0.1 and 127.0.0.2.
+// backends: sqlite — token-endpoint lockout, kept in memory or Redis, not in the store.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

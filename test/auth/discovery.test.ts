@@ -1,5 +1,6 @@
 // OpenID discovery, the JWKS and MSAL's instance discovery, over real HTTP: per tenant, for the common and
 // organizations aliases, and for unknown tenants; a client that starts from discovery can verify our tokens.
+// backends: sqlite — OpenID discovery documents.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -2,6 +2,7 @@
 // is a 401 InvalidAuthenticationToken with WWW-Authenticate and Graph's message, on every Graph path (known or
 // not, v1.0 and beta, any method); a valid token without the role, or a delegated token, is a 403. The server's
 // logs (captured at trace level) never hold a secret, an assertion or a token.
+// backends: sqlite — bearer-token checks made before any store read.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
 // Trusted external issuers (e.g. a real Entra tenant), with a local JWKS server standing in for Microsoft's: a token
 // signed by that key with the right iss/aud/tid/roles is accepted and scoped to its tid; wrong issuer, wrong
 // audience, an unknown key, an expired token or an unreachable JWKS are 401s.
+// backends: sqlite — verification of foreign tokens against a JWKS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';

@@ -1,5 +1,6 @@
 // A tenant segment longer than the router takes still gets the identity platform's answer for an unknown tenant on
 // the token and discovery endpoints, not a Graph error.
+// backends: sqlite — routing of the identity endpoints.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';

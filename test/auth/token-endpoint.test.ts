@@ -1,6 +1,7 @@
 // POST /{tenant}/oauth2/v2.0/token over real HTTP: client secrets (form and HTTP Basic), both scope spellings, the
 // token's shape verified against the published JWKS, every error in the identity platform's shape, and
 // private_key_jwt client assertions with their refusals.
+// backends: sqlite — token issuance; the client lookups it makes are covered by every PostgreSQL test's token.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';

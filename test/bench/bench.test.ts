@@ -1,6 +1,7 @@
 // The benchmark's own machinery: several instances loaded together really spread over all of them and count as
 // one, and every scenario's URLs exist in the OpenAPI document the peers (mock servers) serve, so that "faster than
 // the mocks" compares the same routes.
+// backends: sqlite — the benchmark's own machinery.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

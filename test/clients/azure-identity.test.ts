@@ -1,5 +1,6 @@
 // The official @azure/identity and @microsoft/microsoft-graph-client packages, unchanged, against this server
 // over TLS: the credential gets its token from our token endpoint, the Graph client pages through our list.
+// backends: sqlite — a client library against the token endpoint and paging.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

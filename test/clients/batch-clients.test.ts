@@ -2,6 +2,7 @@
 // BatchResponseContent of @microsoft/microsoft-graph-client, and the Kiota ones of @microsoft/msgraph-sdk-core
 // (BatchRequestContent, BatchRequestContentCollection, which splits into batches of 20, and the response
 // contents). Only the base URL and the token source are this server's.
+// backends: sqlite — client libraries' batch helpers; $batch itself runs on both in api/batch.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

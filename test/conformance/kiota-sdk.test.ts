@@ -3,6 +3,7 @@
 // `additionalData` on a closed type or be dropped (see kiota-audit.ts). The SDK's request adapter and its
 // PageIterator are also driven against the server (custom base URL, a bearer-token provider) over plain HTTP on
 // localhost; test/fixtures/kiota-client.ts does the same over TLS with @azure/identity, in a child process.
+// backends: sqlite — the SDK's parsing of our responses; their bytes are compared across backends in backend-parity.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {

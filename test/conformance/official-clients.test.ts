@@ -3,6 +3,7 @@
 // @microsoft/msgraph-sdk (test/fixtures/kiota-client.ts), each with a token from @azure/identity's
 // ClientSecretCredential. They run in child processes that trust the server's self-signed certificate through
 // NODE_EXTRA_CA_CERTS, exactly as a user's app would; the graph client only follows https:// next links.
+// backends: sqlite — client libraries over TLS; the responses are compared across backends in backend-parity.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

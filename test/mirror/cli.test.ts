@@ -1,5 +1,6 @@
 // The mirror's command line: its contract (loopback-only http, one credential, exit codes), a certificate
 // credential (private_key_jwt), `mirror status`, and pseudonymized copies.
+// backends: sqlite — the mirror's command line; its store paths run on both in the other mirror files.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

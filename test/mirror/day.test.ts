@@ -4,6 +4,7 @@
 // call simulator produces calls whose records arrive late (15 minutes after the call, notified 5 minutes after
 // that) and some of which gain a version 2 about two hours later. At the end the mirrored tenant exports byte for byte
 // what the upstream exports for the window.
+// backends: sqlite — the mirror's logic over a virtual day; its store paths run on both in the other mirror files.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

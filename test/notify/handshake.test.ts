@@ -1,5 +1,6 @@
 // The validation handshake against a real receiver: success (notification and lifecycle URLs), failures (non-200,
 // wrong body, wrong content type, nothing listening) and a timeout, each with Graph's 400 and nothing created.
+// backends: sqlite — the validation handshake with a receiver.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestServer } from '../helpers/server.js';

@@ -3,6 +3,7 @@
 // name leads there, with one answer for every refusal; a name that re-resolves to such an address (DNS rebinding) is
 // refused at delivery time. Names resolve through the test's own resolver, and every target is a local listener
 // that counts connections, so no connection of this test leaves loopback.
+// backends: sqlite — address checks on webhook URLs.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,6 @@
 // A fault rule's route glob cannot freeze the server: globs are matched in time linear in the path (a pathological
 // glob and a long path answer at once, and /healthz with them), and an over-long glob is refused when created.
+// backends: sqlite — fault-rule glob matching.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -1,5 +1,6 @@
 // The official @microsoft/microsoft-graph-client's RetryHandler against this server over TLS: it recovers from an
 // injected 429 and from real throttling by waiting Retry-After, so the throttling report finds no early retry.
+// backends: sqlite — a client library's retry handler.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
 // Graph's budgets over real HTTP, on the server's frozen clock: exact at window edges, 429 with Graph's error body
 // and Retry-After, RateLimit-* headers when configured, and a budget file of one's own.
+// backends: sqlite — request budgets, kept in memory or Redis.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

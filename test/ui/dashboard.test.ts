@@ -3,6 +3,7 @@
 // token), data is generated with progress, the clock is moved. Each page is screenshotted at a fixed size and checked
 // for the figures it must show, and axe-core finds no critical violation. The quality figures are computed here,
 // independently, from the raw records read through the Graph API, and must equal what the page shows.
+// backends: sqlite — the browser UI; the dashboard API's queries run on both in admin/dashboard-api.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
