@@ -12,7 +12,7 @@ import {
   type Chunk,
   type Chunks,
 } from '../../graph/shape/envelope.js';
-import { carriedOptions, serviceUrl } from '../../graph/shape/links.js';
+import { carriedOptions, quoteKey, serviceUrl } from '../../graph/shape/links.js';
 import { keysetPage, readPosition, servedPageSize } from '../../graph/shape/page.js';
 import type { RecordKey, RecordRow } from '../../store/index.js';
 import { minStartMs, tokenScope, type GraphContext, type GraphResult } from './context.js';
@@ -26,6 +26,41 @@ function filterOf(ctx: GraphContext): RecordFilter {
   return ctx.options.filter ? recordFilter(ctx.options.filter) : {};
 }
 
+/** What every record of one response shares: its shaping options and the organizer context around the id. */
+interface RecordShape {
+  select: string[] | undefined;
+  opts: ReturnType<typeof shapeOpts> & { select?: string[] };
+  organizerOpts: ReturnType<typeof shapeOpts>;
+  /** The JSON string of `organizer_v2@odata.context`, split where the record's quoted key goes. */
+  contextHead: string;
+  contextTail: string;
+}
+const shapes = new WeakMap<GraphContext, RecordShape>();
+
+/** Computed once per request, not once per record of a page. */
+function recordShape(ctx: GraphContext, select: string[] | undefined): RecordShape {
+  const known = shapes.get(ctx);
+  if (known && known.select === select) return known;
+  const organizerOpts = shapeOpts(ctx);
+  const context = str(odataContext(ctx.metadata, `${recordPath('\u0000')}/organizer_v2`, { entity: true }));
+  const [contextHead, contextTail] = context.split(str("'\u0000'").slice(1, -1)) as [string, string];
+  const shape: RecordShape = {
+    select,
+    opts: { ...organizerOpts, select: select?.filter((s) => s !== 'organizer_v2') },
+    organizerOpts,
+    contextHead,
+    contextTail,
+  };
+  shapes.set(ctx, shape);
+  return shape;
+}
+
+/** A key as it appears inside the context's JSON string: record ids are GUIDs, anything else is escaped. */
+const PLAIN_KEY = /^[0-9A-Za-z-]*$/;
+function keyInJson(id: string): string {
+  return PLAIN_KEY.test(id) ? `'${id}'` : str(quoteKey(id)).slice(1, -1);
+}
+
 /** A record's own properties and the pairs that follow them: organizer_v2 inline (AutoExpand) and its context. */
 function recordMembers(
   ctx: GraphContext,
@@ -33,21 +68,18 @@ function recordMembers(
   select: string[] | undefined,
 ): { body: Chunk; pairs: [string, Chunks | undefined][] } {
   const shaper = ctx.deps.shapers[ctx.version];
-  const opts = { ...shapeOpts(ctx), select: select?.filter((s) => s !== 'organizer_v2') };
-  const body = shaper.entityText(row.body, RECORD_TYPE, opts, row.optInFree);
+  const shape = recordShape(ctx, select);
+  const body = shaper.entityText(row.body, RECORD_TYPE, shape.opts, row.optInFree);
   if (select && !select.includes('organizer_v2')) return { body, pairs: [] };
   if (row.organizer === null && ctx.prefs.omitNulls) return { body, pairs: [] };
   const organizer =
     row.organizer === null
       ? 'null'
-      : shaper.entityText(row.organizer, `${NS}.organizer`, shapeOpts(ctx), row.optInFree);
+      : shaper.entityText(row.organizer, `${NS}.organizer`, shape.organizerOpts, row.optInFree);
   return {
     body,
     pairs: [
-      [
-        'organizer_v2@odata.context',
-        str(odataContext(ctx.metadata, `${recordPath(row.id)}/organizer_v2`, { entity: true })),
-      ],
+      ['organizer_v2@odata.context', shape.contextHead + keyInJson(row.id) + shape.contextTail],
       ['organizer_v2', organizer],
     ],
   };
