@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_claims.js';
 import * as m010 from './migrations/010_dashboard_rollups.js';
 import * as m011 from './migrations/011_mirror.js';
 import * as m012 from './migrations/012_clustered_records.js';
+import * as m013 from './migrations/013_list_deflate.js';
 
 /** Migrations that differ by database take the dialect's capabilities; the others are the same everywhere. */
 export const migrations = (dialect: StoreDialect): Record<string, Migration> => ({
@@ -27,6 +28,7 @@ export const migrations = (dialect: StoreDialect): Record<string, Migration> => 
   '010_dashboard_rollups': m010,
   '011_mirror': m011,
   '012_clustered_records': { up: (db) => m012.up(db, dialect) },
+  '013_list_deflate': { up: (db) => m013.up(db, dialect) },
 });
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {

@@ -2,6 +2,7 @@
 // reads can splice them into responses without parsing. Sessions, segments and participants go into one
 // compressed blob per record (./parts/codec.ts).
 import type { CallRecordDocument } from '../graph/model/index.js';
+import { listFragments } from './list-deflate.js';
 import { encodeParts, type RecordParts } from './parts/codec.js';
 import { recordRollup, type RecordRollup } from './rollups.js';
 import type { CallRecordPartsTable, CallRecordsTable, ParticipantIndexTable } from './schema.js';
@@ -60,6 +61,7 @@ function rowsWith(json: StoredJson, tenantId: string, doc: CallRecordDocument, d
     session_count: doc.sessions.length,
     participant_count: doc.participants_v2.length,
     opt_in_mark: json.optInMark(body, organizer),
+    list_deflate: listFragments(body, organizer),
   };
   const participantIndex = doc.participants_v2.map((p) => ({
     tenant_id: tenantId,

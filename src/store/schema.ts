@@ -36,6 +36,8 @@ export interface CallRecordsTable {
   participant_count: number;
   /** optInMark of body and organizer at write time (migration 007); null: not known to be free of them. */
   opt_in_mark: string | null;
+  /** The record as a list item, as raw-deflate fragments (migration 013, ./list-deflate.ts); null before it. */
+  list_deflate: Buffer | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 // The store's domain interface. API handlers and the generator talk to this, never to SQL.
+import type { ListFragments } from './list-deflate.js';
 import type { RecordRows } from './rows.js';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DashboardStore } from './dashboard-store.js';
@@ -33,6 +34,16 @@ export interface RecordRow {
   organizer: string | null;
   /** Neither body nor organizer holds an opt-in enum member (checked at write time: StoredJson). */
   optInFree: boolean;
+}
+
+/** A listed record for a page served gzip or deflate (Store.listCallRecordsDeflated). */
+export interface DeflatedRecordRow {
+  id: string;
+  startMs: number;
+  /** The record as a list item, compressed at write time; undefined for rows written before (migration 013). */
+  fragments: ListFragments | undefined;
+  /** The record's text, read only when the fragments may not serve it as it is stored (or are absent). */
+  text: RecordRow | undefined;
 }
 
 /**
@@ -127,6 +138,14 @@ export interface Store {
     tenantId: string,
     q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number },
   ): Promise<RecordRow[]>;
+  /**
+   * listCallRecords for a page that will be served gzip or deflate in the default shape: each record's stored
+   * fragments, and its text only where they may not serve it (so the database hands out fewer bytes).
+   */
+  listCallRecordsDeflated(
+    tenantId: string,
+    q: RecordQuery & { minStartMs: number; after?: RecordKey; limit: number },
+  ): Promise<DeflatedRecordRow[]>;
   countCallRecords(tenantId: string, q: RecordQuery & { minStartMs: number }): Promise<number>;
   getCallRecord(tenantId: string, id: string, minStartMs: number): Promise<RecordRow | undefined>;
 

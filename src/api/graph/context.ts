@@ -7,6 +7,7 @@ import type { Shaper } from '../../graph/shape/reshape.js';
 import { queryDigest } from '../../graph/shape/links.js';
 import type { SkipTokenCodec, TokenScope } from '../../graph/shape/skiptoken.js';
 import type { Clock } from '../../clock.js';
+import type { DeflatedBody, JoinCoding } from '../http/deflate-join.js';
 import type { Store } from '../../store/index.js';
 
 export interface GraphDeps {
@@ -31,12 +32,20 @@ export interface GraphContext {
   options: QueryOptions;
   /** The decoded text of each system query option, by lower-case name with '$' (e.g. '$filter'). */
   rawOptions: Map<string, string>;
+  /**
+   * The coding the answer will be sent with when it may be joined from stored deflate fragments (gzip or deflate
+   * asked for, minimal metadata, not inside a batch: compression.ts, joinableCoding); undefined otherwise.
+   */
+  joinCoding?: JoinCoding;
 }
 
 export interface GraphResult {
   status?: number;
-  /** The body as text, or as parts (text or UTF-8 bytes) to write one after the other. */
-  body: string | readonly Chunk[];
+  /**
+   * The body as text, or as parts (text or UTF-8 bytes) to write one after the other, or (only when
+   * GraphContext.joinCoding is set) as pieces to join into a compressed body.
+   */
+  body: string | readonly Chunk[] | DeflatedBody;
   contentType?: 'json' | 'text';
   /** The page size applied, for Preference-Applied. */
   pageSize?: number;

@@ -14,7 +14,8 @@ import {
 } from '../../graph/shape/envelope.js';
 import { carriedOptions, quoteKey, serviceUrl } from '../../graph/shape/links.js';
 import { keysetPage, readPosition, servedPageSize } from '../../graph/shape/page.js';
-import type { RecordKey, RecordRow } from '../../store/index.js';
+import type { DeflatedRecordRow, RecordKey, RecordRow } from '../../store/index.js';
+import { DeflatedBody, type JoinPart } from '../http/deflate-join.js';
 import { minStartMs, tokenScope, type GraphContext, type GraphResult } from './context.js';
 import { allowOptions, selectedProperties } from './options.js';
 import { participantsPage, sessionsPage, PARTICIPANTS_MAX, SESSIONS_MAX } from './children.js';
@@ -85,6 +86,34 @@ function recordMembers(
   };
 }
 
+/** The organizer_v2@odata.context pair's value: it names the request's host, so it is never stored. */
+function organizerContext(ctx: GraphContext, id: string): string {
+  const shape = recordShape(ctx, undefined);
+  return shape.contextHead + keyInJson(id) + shape.contextTail;
+}
+
+/**
+ * A record as a list item of a page joined from fragments, the same bytes as recordText's in the default shape:
+ * the stored fragments where the shaper would leave the stored text as it is, the text otherwise (rows written
+ * before the fragments, or holding opt-in enum members that this request rewrites).
+ */
+function deflatedRecord(ctx: GraphContext, row: DeflatedRecordRow): JoinPart[] {
+  const f = row.fragments;
+  if (row.text) {
+    const shaper = ctx.deps.shapers[ctx.version];
+    const shape = recordShape(ctx, undefined);
+    const { body, organizer } = row.text;
+    const unchanged =
+      f !== undefined &&
+      !shaper.needsWork(body, shape.opts, row.text.optInFree) &&
+      (organizer === null || !shaper.needsWork(organizer, shape.organizerOpts, row.text.optInFree));
+    if (!unchanged) return recordText(ctx, row.text, undefined);
+  }
+  if (!f) throw new Error(`record ${row.id}: neither text nor fragments`);
+  const context = ',"organizer_v2@odata.context":' + organizerContext(ctx, row.id) + ',"organizer_v2":';
+  return f.organizer ? ['{', f.members, context, f.organizer, '}'] : ['{', f.members, context + 'null}'];
+}
+
 /** A record as a list item. */
 export function recordText(ctx: GraphContext, row: RecordRow, select: string[] | undefined): Chunk[] {
   const { body, pairs } = recordMembers(ctx, row, select);
@@ -112,19 +141,30 @@ export async function listRecords(ctx: GraphContext): Promise<GraphResult> {
   const carried = carriedOptions(ctx.rawOptions, ['$filter', '$select', '$top']);
   const scope = tokenScope(ctx, 'records', carried);
   const after = readPosition(ctx.deps.tokens, scope, ctx.options.skiptoken, recordKey);
-  const page = await keysetPage({
+  const query = { ...filter, minStartMs: minStartMs(ctx), ...(after ? { after } : {}) };
+  const paging = {
     tokens: ctx.deps.tokens,
     scope,
     size,
-    fetch: (limit) =>
-      ctx.deps.store.listCallRecords(ctx.tenantId, {
-        ...filter,
-        minStartMs: minStartMs(ctx),
-        ...(after ? { after } : {}),
-        limit,
-      }),
-    position: (last) => ({ s: last.startMs, i: last.id }),
-    link: (token) => serviceUrl(ctx.serviceRoot, RECORDS_PATH, { ...carried, $skiptoken: token }),
+    position: (last: RecordKey) => ({ s: last.startMs, i: last.id }),
+    link: (token: string) => serviceUrl(ctx.serviceRoot, RECORDS_PATH, { ...carried, $skiptoken: token }),
+  };
+  // The default shape, compressed: records are joined from their stored fragments (docs/performance.md).
+  if (ctx.joinCoding && !select && !ctx.prefs.omitNulls) {
+    const page = await keysetPage<DeflatedRecordRow>({
+      ...paging,
+      fetch: (limit) => ctx.deps.store.listCallRecordsDeflated(ctx.tenantId, { ...query, limit }),
+    });
+    const parts = collectionText(
+      odataContext(ctx.metadata, RECORDS_PATH, { projection: select }),
+      page.rows.map((r) => deflatedRecord(ctx, r)),
+      page.nextLink,
+    );
+    return { body: new DeflatedBody(parts), pageSize: size };
+  }
+  const page = await keysetPage<RecordRow>({
+    ...paging,
+    fetch: (limit) => ctx.deps.store.listCallRecords(ctx.tenantId, { ...query, limit }),
   });
   return {
     body: collectionText(

@@ -9,7 +9,8 @@ import type { GraphVersion } from '../../graph/model/index.js';
 import type { ResourcePath } from '../../graph/path/index.js';
 import { atLevel, jsonContentType, negotiate, type Negotiated } from '../../graph/shape/control.js';
 import { responseBytes } from '../../graph/shape/envelope.js';
-import { compressedBody } from '../http/compression.js';
+import { compressedBody, compressedJoined, joinableCoding } from '../http/compression.js';
+import { DeflatedBody } from '../http/deflate-join.js';
 import { parsePrefer, preferenceApplied } from '../../graph/shape/prefer.js';
 import * as children from './children.js';
 import * as functions from './functions.js';
@@ -124,6 +125,12 @@ function send(reply: FastifyReply, result: GraphResult, out: Output): FastifyRep
     .header('cache-control', 'no-cache')
     .header('x-ms-ags-diagnostic', DIAGNOSTIC);
   if (result.status === 204) return reply.send();
+  // Only handlers given GraphContext.joinCoding answer so, which the minimal metadata level is a condition of.
+  if (result.body instanceof DeflatedBody) {
+    return reply
+      .header('content-type', jsonContentType('minimal'))
+      .send(compressedJoined(reply.request, reply, result.body));
+  }
   if (result.contentType === 'text') {
     return reply
       .header('content-type', 'text/plain;charset=utf-8')
@@ -211,6 +218,7 @@ export function registerGraphRoutes(app: FastifyInstance, options: GraphRoutesOp
         prefs,
         options: parseQueryOptions(query),
         rawOptions,
+        ...(out.negotiated.level === 'minimal' ? { joinCoding: joinableCoding(request) } : {}),
       };
       const result = await dispatch(ctx, target);
       const applied = preferenceApplied(prefs, result.pageSize);

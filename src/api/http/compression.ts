@@ -4,6 +4,7 @@
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { batchParentOf } from '../graph/batch-context.js';
+import { joinDeflated, joinedLength, plainBytes, type DeflatedBody, type JoinCoding } from './deflate-join.js';
 
 export type ContentCoding = 'gzip' | 'deflate' | 'br';
 
@@ -94,4 +95,26 @@ export function compressedConstant(request: FastifyRequest, reply: FastifyReply,
   if (!out) forms.set(coding, (out = encode(bytes, coding)));
   void reply.header('content-encoding', coding);
   return out;
+}
+
+/**
+ * The coding of a body that may be joined from stored deflate fragments (deflate-join.ts): gzip or deflate when
+ * that is what compressedBody would choose, outside a batch. Brotli has no such joining (its blocks do not end on
+ * byte boundaries the way a flushed deflate stream's do, and its checksum-less frames would still need the window
+ * state): a br answer is compressed whole.
+ */
+export function joinableCoding(request: FastifyRequest): JoinCoding | undefined {
+  if (batchParentOf(request.raw)) return undefined;
+  const coding = chooseCoding(request.headers['accept-encoding']);
+  return coding === 'gzip' || coding === 'deflate' ? coding : undefined;
+}
+
+/** compressedBody for a body given as pieces to join: the same coding, threshold and Vary. */
+export function compressedJoined(request: FastifyRequest, reply: FastifyReply, body: DeflatedBody): Buffer {
+  if (batchParentOf(request.raw)) return plainBytes(body);
+  void reply.header('vary', 'Accept-Encoding');
+  const coding = joinableCoding(request);
+  if (!coding || joinedLength(body) < MIN_BYTES) return plainBytes(body);
+  void reply.header('content-encoding', coding);
+  return joinDeflated(body, coding);
 }

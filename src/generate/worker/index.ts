@@ -33,6 +33,8 @@ function revive(rows: RecordRows[]): RecordRows[] {
   for (const r of rows) {
     const d = r.parts.data as Uint8Array;
     if (!Buffer.isBuffer(d)) r.parts.data = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+    const z = r.record.list_deflate as Uint8Array | null;
+    if (z && !Buffer.isBuffer(z)) r.record.list_deflate = Buffer.from(z.buffer, z.byteOffset, z.byteLength);
   }
   return rows;
 }

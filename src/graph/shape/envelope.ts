@@ -31,9 +31,9 @@ export type Chunk = string | Uint8Array;
 /** Chunks, or one chunk: an item of a collection or the value of a property. */
 export type Chunks = Chunk | readonly Chunk[];
 
-function pushAll(parts: Chunk[], v: Chunks): void {
-  if (typeof v === 'string' || v instanceof Uint8Array) parts.push(v);
-  else for (const p of v) parts.push(p);
+function pushAll<P>(parts: P[], v: P | readonly P[]): void {
+  if (Array.isArray(v)) for (const p of v as readonly P[]) parts.push(p);
+  else parts.push(v as P);
 }
 
 /** The text of a chunk (the paths that rewrite a body: other metadata levels, $select, compression tests). */
@@ -54,15 +54,16 @@ function membersOf(text: Chunk): Chunk | undefined {
 
 /**
  * A collection body as the parts to write one after the other: the items (often most of the bytes) are never
- * copied into one big string, only once into the response's bytes (see `responseBytes`).
+ * copied into one big string, only once into the response's bytes (see `responseBytes`). Items may be given as
+ * other parts than chunks (a page joined from deflate fragments: src/api/http/deflate-join.ts).
  */
-export function collectionText(
+export function collectionText<P = Chunk>(
   context: string,
-  items: readonly Chunks[],
+  items: readonly (P | readonly P[])[],
   nextLink?: string,
   count?: number,
-): Chunk[] {
-  const parts: Chunk[] = ['{"@odata.context":' + str(context)];
+): (P | string)[] {
+  const parts: (P | string)[] = ['{"@odata.context":' + str(context)];
   if (count !== undefined) parts.push(',"@odata.count":' + String(count));
   parts.push(',"value":[');
   for (let i = 0; i < items.length; i++) {
