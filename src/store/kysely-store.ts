@@ -1,6 +1,6 @@
 // The one store implementation: portable Kysely queries. Dialect specifics live in sqlite.ts and postgres.ts,
 // reached through the capabilities of dialect.ts.
-import { sql, type Compilable, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { CallRecordDocument } from '../graph/model/index.js';
 import type { DatabaseHealth, StoreDialect } from './dialect.js';
 import { KyselyDocumentStore, type DocumentStore } from './document-store.js';
@@ -258,7 +258,13 @@ export class KyselyStore implements Store {
    */
   #listColumns(deflated: boolean, prefix: '' | 'r.', freeMark: unknown) {
     const ref = (c: string) => sql.ref(prefix + c);
-    const plain = [`${prefix}id`, `${prefix}start_ms`, `${prefix}body`, `${prefix}organizer`, `${prefix}opt_in_mark`];
+    const plain = [
+      `${prefix}id`,
+      `${prefix}start_ms`,
+      `${prefix}body`,
+      `${prefix}organizer`,
+      `${prefix}opt_in_mark`,
+    ];
     if (!deflated) return plain as unknown as ['id', 'start_ms', 'body', 'organizer', 'opt_in_mark'];
     const textUnless = (c: string) =>
       sql<string | null>`case when ${ref('list_deflate')} is not null and ${ref('opt_in_mark')} = ${freeMark}
@@ -292,7 +298,7 @@ export class KyselyStore implements Store {
       if (before) query = query.where('start_ms', before.inclusive ? '<=' : '<', arg(2));
       // start_ms >= after.startMs holds through the lower bound, so the keyset condition reduces to this.
       if (after) query = query.where((eb) => eb.or([eb('start_ms', '>', arg(3)), eb('id', '>', arg(4))]));
-      return query.orderBy('start_ms').orderBy('id').limit(arg(5)) as unknown as Compilable<ListColumns>;
+      return query.orderBy('start_ms').orderBy('id').limit(arg(5));
     });
   }
 
@@ -322,7 +328,15 @@ export class KyselyStore implements Store {
         .innerJoin('call_records as r', (j) =>
           j.onRef('r.tenant_id', '=', 'p.tenant_id').onRef('r.id', '=', 'p.record_id'),
         )
-        .select(this.#listColumns(deflated, 'r.', arg(7)) as unknown as ['r.id'])
+        .select(
+          this.#listColumns(deflated, 'r.', arg(7)) as unknown as [
+            'r.id',
+            'r.start_ms',
+            'r.body',
+            'r.organizer',
+            'r.opt_in_mark',
+          ],
+        )
         .where('p.tenant_id', '=', arg(0))
         .where('p.participant_id', '=', arg(1))
         .where('p.start_ms', lower.inclusive ? '>=' : '>', arg(2));
@@ -330,10 +344,7 @@ export class KyselyStore implements Store {
       if (after) {
         query = query.where((eb) => eb.or([eb('p.start_ms', '>', arg(4)), eb('p.record_id', '>', arg(5))]));
       }
-      return query
-        .orderBy('p.start_ms')
-        .orderBy('p.record_id')
-        .limit(arg(6)) as unknown as Compilable<ListColumns>;
+      return query.orderBy('p.start_ms').orderBy('p.record_id').limit(arg(6));
     });
   }
 

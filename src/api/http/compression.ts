@@ -4,7 +4,13 @@
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { batchParentOf } from '../graph/batch-context.js';
-import { joinDeflated, joinedLength, plainBytes, type DeflatedBody, type JoinCoding } from './deflate-join.js';
+import {
+  joinDeflated,
+  joinedLength,
+  plainBytes,
+  type DeflatedBody,
+  type JoinCoding,
+} from './deflate-join.js';
 
 export type ContentCoding = 'gzip' | 'deflate' | 'br';
 
