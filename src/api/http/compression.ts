@@ -105,9 +105,9 @@ export function compressedConstant(request: FastifyRequest, reply: FastifyReply,
 
 /**
  * The coding of a body that may be joined from stored deflate fragments (deflate-join.ts): gzip or deflate when
- * that is what compressedBody would choose, outside a batch. Brotli has no such joining (its blocks do not end on
- * byte boundaries the way a flushed deflate stream's do, and its checksum-less frames would still need the window
- * state): a br answer is compressed whole.
+ * that is what compressedBody would choose, outside a batch. Brotli has no such joining (each brotli stream opens
+ * with its window header and ends with a last meta-block, so separately made streams do not join): a br answer
+ * is compressed whole.
  */
 export function joinableCoding(request: FastifyRequest): JoinCoding | undefined {
   if (batchParentOf(request.raw)) return undefined;
