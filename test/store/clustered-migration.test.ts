@@ -1,4 +1,5 @@
-// Migration 012 (records clustered on tenant, start and id) on a database written at the previous schema version
+// Migrations 012 (records clustered on tenant, start and id) and 013 (list_deflate, not backfilled) on a database
+// written at the schema version before them
 // with generated records: every list page, record and child reads back the same, and the layout is the new one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { generateCallRecords } from '../../src/generate/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { KyselyStore } from '../../src/store/kysely-store.js';
 import { migrations } from '../../src/store/migrate.js';
+import { toRows } from '../../src/store/rows.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import type { StoreDialect } from '../../src/store/dialect.js';
@@ -62,15 +64,32 @@ async function migrateWithRecords(db: Kysely<Database>, dialect: StoreDialect) {
   const docs = [...generateCallRecords({ tenantId: TENANT, users: 12, days: 4, seed: 12, until: UNTIL })];
   assert.ok(docs.length > 20, `${docs.length} records`);
   await store.createTenant({ id: TENANT, displayName: 'migration', createdMs: 0 });
-  await store.upsertCallRecords(TENANT, docs);
+  // The rows a writer at schema 011 wrote: without list_deflate (migration 013).
+  const rows = docs.map((d) => {
+    const r = toRows(STORED_JSON, TENANT, d);
+    delete (r.record as Partial<typeof r.record>).list_deflate;
+    return r;
+  });
+  await store.upsertRecordRows(TENANT, rows);
   const old = await snapshot(store);
   await store.migrate();
   const migrated = await snapshot(store);
   assert.deepEqual(migrated, old);
-  // Writes after the migration land in order too: a new version replaces the old row.
+  // Migration 013 backfills nothing: a deflated list reads those rows' text, the same as the plain list.
+  const q = { minStartMs: 0, limit: 1000 };
+  const plain = await store.listCallRecords(TENANT, q);
+  const deflated = await store.listCallRecordsDeflated(TENANT, q);
+  assert.deepEqual(
+    deflated.map((r) => [r.fragments, r.text]),
+    plain.map((r) => [undefined, r]),
+  );
+  // Writes after the migration land in order too: a new version replaces the old row, with its fragments.
   const changed = { ...docs[0]!, version: docs[0]!.version + 1 };
   assert.deepEqual(await store.upsertCallRecords(TENANT, [changed]), ['updated']);
   assert.equal((await store.getCallRecord(TENANT, changed.id, 0))?.id, changed.id);
+  const after = (await store.listCallRecordsDeflated(TENANT, q)).find((r) => r.id === changed.id);
+  assert.ok(after?.fragments, 'a record written after migration 013 has its fragments');
+  assert.equal(after.text, undefined, 'and its text is not read for a deflated page');
   assert.equal(await store.countAllCallRecords(TENANT), docs.length);
   return { store, records: docs.length };
 }
