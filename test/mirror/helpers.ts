@@ -1,7 +1,9 @@
 // Shared by the mirror tests: an upstream server of our own over a file database seeded with the demo tenant (so
 // that `callrecords export` can read it), on a running virtual clock, with every request it answered recorded.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { DEMO_TENANT_ID, loadConfig } from '../../src/config/index.js';
 import { demoImage } from '../helpers/demo-template.js';
@@ -20,18 +22,17 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export async function startUpstream(
-  dir: string,
-  o: {
-    users?: number;
-    days?: number;
-    throttling?: string;
-    recordDelaySeconds?: number;
-    notificationDelaySeconds?: number;
-    /** Loopback http notification URLs (the mirror's endpoint in tests). */
-    webhooks?: boolean;
-  } = {},
-): Promise<Upstream> {
+export interface UpstreamOptions {
+  users?: number;
+  days?: number;
+  throttling?: string;
+  recordDelaySeconds?: number;
+  notificationDelaySeconds?: number;
+  /** Loopback http notification URLs (the mirror's endpoint in tests). */
+  webhooks?: boolean;
+}
+
+export async function startUpstream(dir: string, o: UpstreamOptions = {}): Promise<Upstream> {
   const db = path.join(dir, 'upstream.db');
   const seed = loadConfig({}, {}).demoSeed;
   writeFileSync(db, await demoImage({ seed, users: o.users ?? 12, days: o.days ?? 10, now: TEST_NOW }));
@@ -64,6 +65,24 @@ export async function startUpstream(
   // Graph's budgets count in windows of the server's clock: a frozen clock would never let one pass.
   server.clock.resume();
   return { server, db, requests, close: () => server.close() };
+}
+
+/**
+ * A scratch directory for the test file (returned at once) and an upstream in it: started before the file's tests
+ * and handed to `ready`, closed after them, and the directory removed.
+ */
+export function withUpstream(name: string, o: UpstreamOptions, ready: (up: Upstream) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `callrecords-${name}-`));
+  let up: Upstream | undefined;
+  before(async () => {
+    up = await startUpstream(dir, o);
+    ready(up);
+  });
+  after(async () => {
+    await up?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
 }
 
 export async function admin(up: Upstream, method: string, route: string, body?: unknown): Promise<unknown> {

@@ -1,23 +1,13 @@
 // A mirrored tenant keeps what it copied past Graph's 30 days (unlimited unless told otherwise), served by the same
 // API; a retention of its own set through the admin API applies to reads and to the purge, and can be removed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { startTestServer, TEST_NOW } from '../helpers/server.js';
-import { ADMIN_KEY, mirror, startUpstream, TENANT, type Upstream } from './helpers.js';
+import { ADMIN_KEY, mirror, TENANT, withUpstream, type Upstream } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-retention-'));
 let up: Upstream;
-
-before(async () => {
-  up = await startUpstream(dir, { throttling: 'off' });
-});
-after(async () => {
-  await up?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = withUpstream('mirror-retention', { throttling: 'off' }, (u) => (up = u));
 
 test('a mirrored tenant serves its records after 60 days until a retention of its own says otherwise', async () => {
   const db = path.join(dir, 'mirror.db');
