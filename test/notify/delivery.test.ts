@@ -147,11 +147,14 @@ describe('isolation, delay and slow receivers', () => {
       await subscribe(server, { notificationUrl: `${slow.url}/slow` });
       await subscribe(server, { notificationUrl: `${receiver.url}/fast` });
       const id = randomUUID();
-      const started = Date.now();
       await push(server, record(id));
-      await receiver.waitFor(() => receiver.forRecord('/fast', id).length === 1, 900);
-      const fastMs = Date.now() - started;
-      assert.ok(fastMs < 500, `fast receiver served in ${fastMs} ms while the slow one hangs`);
+      await receiver.waitFor(() => receiver.forRecord('/fast', id).length === 1);
+      // Served while the slow delivery was still out: not queued behind its timeout, whatever the machine's load.
+      const served = await deliveries(server);
+      assert.ok(
+        !served.value.some((a) => a.url === `${slow.url}/slow` && a.error === 'timeout'),
+        'the fast receiver was served before the slow one timed out',
+      );
       await slow.waitFor(() => slow.notifications().length === 1);
       await settle(); // the slow one times out (1 s here, 3 s by default) and is rescheduled
       const log = await deliveries(server);
