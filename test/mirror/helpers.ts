@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { DEMO_TENANT_ID, loadConfig } from '../../src/config/index.js';
+import { adminRequest } from '../helpers/admin.js';
 import { demoImage } from '../helpers/demo-template.js';
 import { startTestServer, TEST_NOW, type TestServer } from '../helpers/server.js';
 import { cli, type CliResult } from '../cli/run.js';
@@ -86,17 +87,9 @@ export function withUpstream(name: string, o: UpstreamOptions, ready: (up: Upstr
 }
 
 export async function admin(up: Upstream, method: string, route: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${up.server.url}/admin${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} /admin${route}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  const r = await adminRequest(`${up.server.url}/admin${route}`, ADMIN_KEY, method, body);
+  if (r.status >= 300) throw new Error(`${method} /admin${route}: ${r.status} ${r.text}`);
+  return r.text ? r.json : undefined;
 }
 
 /** The mirror's command line against `up`, as the acceptance checks give it, plus `extra`. */

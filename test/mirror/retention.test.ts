@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import { adminRequest } from '../helpers/admin.js';
 import { startTestServer, TEST_NOW } from '../helpers/server.js';
 import { ADMIN_KEY, mirror, TENANT, withUpstream, type Upstream } from './helpers.js';
 
@@ -21,17 +22,8 @@ test('a mirrored tenant serves its records after 60 days until a retention of it
     now: TEST_NOW + 60 * 86_400_000,
   });
   try {
-    const adminCall = async (method: string, route: string, body?: unknown) => {
-      const res = await fetch(`${server.url}/admin${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN_KEY}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-    };
+    const adminCall = (method: string, route: string, body?: unknown) =>
+      adminRequest(`${server.url}/admin${route}`, ADMIN_KEY, method, body);
     const count = async () => {
       let n = 0;
       let url: string | undefined = '/v1.0/communications/callRecords';

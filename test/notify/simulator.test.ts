@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
+import { adminRequest } from '../helpers/admin.js';
 import type { TestServer } from '../helpers/server.js';
 import { ADMIN_KEY, subscribe, withWebhooks, type Receiver } from './helpers.js';
 import { assertValidNotification } from './notification-schema.js';
@@ -18,17 +19,9 @@ let receiver: Receiver;
 withWebhooks((s, r) => ([server, receiver] = [s, r]), { recordDelaySeconds: 0 });
 
 async function admin<T>(path: string, method: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/admin${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
+  const r = await adminRequest(`${server.url}/admin${path}`, ADMIN_KEY, method, body);
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
+  return (r.text ? r.json : null) as T;
 }
 
 const user = (id: string) => ({ identity: { user: { id, displayName: id.slice(-2) } } });

@@ -1,4 +1,5 @@
 // Shared by the resilience tests: admin calls.
+import { adminRequest } from '../helpers/admin.js';
 import type { TestServer } from '../helpers/server.js';
 
 export const ADMIN_KEY = 'resilience-test-admin-key';
@@ -9,14 +10,6 @@ export async function admin(
   route: string,
   body?: unknown,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${server.url}/admin${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  const r = await adminRequest(`${server.url}/admin${route}`, ADMIN_KEY, method, body);
+  return { status: r.status, json: r.json };
 }
