@@ -23,6 +23,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { BENCH_TENANT_ID, createDatabase, generateTenant } from './generate.js';
+import { cpuSeconds } from './load.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -85,13 +86,6 @@ function compile(): string {
     ].join('\n'),
   );
   return path.join(tmp, 'dist', 'cli', 'index.js');
-}
-
-/** CPU seconds a running process (or one thread of it: `pid/task/tid`) has used so far (Linux). */
-function cpuSeconds(pid: number | string): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function run(

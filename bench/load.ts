@@ -98,14 +98,6 @@ export function startChild(
   });
 }
 
-/** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat, in clock ticks of 10 ms). */
-export function cpuMs(pid: number): number {
-  // The fields after the command name, which is in parentheses and may itself hold spaces.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** Resident set size now and at its peak (VmHWM) of a process, in MB. */
 export function memory(pid: number): { rssMb: number; peakRssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -116,10 +108,20 @@ export function memory(pid: number): { rssMb: number; peakRssMb: number } {
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on every Linux architecture Node.js runs on). */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time (user and system) a process has used so far, in seconds. */
-export function cpuSeconds(pid: number): number {
+/** CPU time (user and system) a process, or one thread of it (`pid/task/tid`), has used so far, in clock ticks. */
+function cpuTicks(pid: number | string): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name, which is in parentheses and may itself hold spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** CPU time (user and system) a process or thread has used so far, in seconds. */
+export function cpuSeconds(pid: number | string): number {
+  return cpuTicks(pid) / TICKS_PER_SECOND;
+}
+
+/** The same in ms. */
+export function cpuMs(pid: number | string): number {
+  return (cpuTicks(pid) * 1000) / TICKS_PER_SECOND;
 }

@@ -1,16 +1,20 @@
 // `npx tsx bench/profile.ts --db bench.db --only get,participants`: where a request's CPU time goes. Starts the
 // compiled server (as `npm run bench` does) on a database holding the benchmark tenant, loads each scenario with
 // autocannon, and reports the server's CPU time per request (from /proc, so it holds under a loaded machine, where
-// requests per second do not) beside the bare server's for the same bytes. With `--cpu-prof DIR` the server runs
-// under V8's sampling profiler during each scenario's load (not while the URL sets are built) and the top functions by
-// self time are printed, grouped by package; the profiler itself adds CPU time, so measure without it.
+// requests per second do not) beside the bare server's for the same bytes. With `--sequential` the requests go one
+// after another on one keep-alive connection instead, each URL `--passes` times after a warm pass (the least
+// sensitive to the machine's load); `--accept-encoding identity,gzip` measures each coding in turn. With
+// `--cpu-prof DIR` the server runs under V8's sampling profiler during each scenario's load (not while the URL sets
+// are built) and the top functions by self time are printed, grouped by package; the profiler itself adds CPU
+// time, so measure without it.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileEntries } from './build.js';
-import { buildScenarios, capture, Client } from './collect.js';
+import { buildScenarios, capture, Client, type Scenario } from './collect.js';
 import { appToken, registerApp } from './generate.js';
 import { cpuMs, load, startChild, type Child } from './load.js';
 
@@ -30,6 +34,10 @@ const { values: a } = parseArgs({
     /** Another checkout whose server is loaded in turn with this one's, on the same database (before/after). */
     against: { type: 'string' },
     rounds: { type: 'string', default: '1' },
+    /** One request at a time on one keep-alive connection instead of autocannon's connections and duration. */
+    sequential: { type: 'boolean', default: false },
+    passes: { type: 'string', default: '3' },
+    'accept-encoding': { type: 'string', default: 'identity' },
   },
 });
 if (!a.db)
@@ -105,21 +113,66 @@ try {
   const scenarios = (
     await buildScenarios(client, { samples: Number(a.samples), maxWalk: Number(a['max-walk']), log })
   ).filter((s) => only.includes(s.name));
-  await capture(client, scenarios, path.join(tmp, 'samples'));
-  const bare = await startChild(entries.bare, { BENCH_SAMPLES: path.join(tmp, 'samples') });
-  children.push(bare);
+  const encodings = (a['accept-encoding'] ?? 'identity').split(',');
+  /** The coding a request asks for: none named for identity, as the server's default. */
+  const asked = (enc: string) => (enc === 'identity' ? undefined : enc);
+  // A bare server per coding, replaying the bytes the real server gave for it.
+  const bares = new Map<string, Child>();
+  for (const enc of encodings) {
+    const dir = path.join(tmp, `samples-${enc}`);
+    await capture(new Client(server.url, token, asked(enc)), scenarios, dir);
+    const bare = await startChild(entries.bare, { BENCH_SAMPLES: dir });
+    children.push(bare);
+    bares.set(enc, bare);
+  }
   const run = { connections: Number(a.connections), token };
   const duration = Number(a.duration);
-  if (scenarios[0]) await load(server.url, scenarios[0].urls, { ...run, duration: 2 });
+  const passes = Number(a.passes);
   const loadAverage = () =>
     `load average ${os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`;
-  /** One load of a scenario on one server: requests per second and the server's CPU time per request (us). */
-  const measure = async (child: Child, urls: string[]) => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  /** One request on the one keep-alive connection to `base`; settles once the whole body has arrived. */
+  const get = (base: string, url: string, enc: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        base + url,
+        { agent, headers: { authorization: `Bearer ${token}`, 'accept-encoding': enc } },
+        (res) => {
+          res.resume();
+          res.on('error', reject);
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`GET ${url}: ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  /**
+   * One measurement of a scenario on one server: requests per second and the server's CPU time per request (us).
+   * Loaded: autocannon's connections for the duration. Sequential: a warm pass, then `passes` passes one request
+   * at a time, where requests per second is the inverse of the wall time a request took.
+   */
+  const measure = async (child: Child, urls: string[], enc: string) => {
+    if (a.sequential) {
+      for (const u of urls) await get(child.url, u, enc);
+      const c0 = cpuMs(child.pid);
+      const t0 = performance.now();
+      for (let p = 0; p < passes; p++) for (const u of urls) await get(child.url, u, enc);
+      const n = urls.length * passes;
+      const cpu = Math.round(((cpuMs(child.pid) - c0) * 1000) / Math.max(n, 1));
+      return { rps: Math.round((n * 1000) / (performance.now() - t0)), cpu, bad: '' };
+    }
     const c0 = cpuMs(child.pid);
-    const r = await load(child.url, urls, { ...run, duration });
+    const acceptEncoding = asked(enc);
+    const r = await load(child.url, urls, {
+      ...run,
+      duration,
+      ...(acceptEncoding ? { acceptEncoding } : {}),
+    });
     const cpu = Math.round(((cpuMs(child.pid) - c0) * 1000) / Math.max(r.requests, 1));
     const bad = r.non2xx + r.errors > 0 ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
     return { rps: r.rps, cpu, bad };
@@ -130,73 +183,80 @@ try {
       BENCH_DB: db,
       BENCH_LOG_LEVEL: a['log-level'] ?? 'info',
     }));
-  if (other) {
-    children.push(other);
-    if (scenarios[0]) await load(other.url, scenarios[0].urls, { ...run, duration: 2 });
+  if (other) children.push(other);
+  // A loaded run warms each server up once; a sequential measurement warms itself, scenario by scenario.
+  if (!a.sequential && scenarios[0]) {
+    for (const c of other ? [server, other] : [server])
+      await load(c.url, scenarios[0].urls, { ...run, duration: 2 });
   }
   process.stdout.write(`${loadAverage()}\n`);
   const files: string[] = [];
+  const label = (s: Scenario, enc: string) =>
+    encodings.length > 1 || enc !== 'identity' ? `${s.name}-${enc}` : s.name;
+  const width = Math.max(14, ...scenarios.flatMap((s) => encodings.map((enc) => label(s, enc).length)));
   for (const s of scenarios) {
-    const bareRun = await measure(bare, s.urls);
-    const line = (who: string, m: { rps: number; cpu: number; bad: string }) =>
-      process.stdout.write(
-        `${s.name.padEnd(14)} ${who.padEnd(8)} ${String(m.rps).padStart(7)} req/s ${String(m.cpu).padStart(5)} us CPU/req` +
-          `  ratio ${(m.rps / Math.max(bareRun.rps, 1)).toFixed(2)} (req/s) ${(bareRun.cpu / Math.max(m.cpu, 1)).toFixed(2)} (CPU)${m.bad}\n`,
-      );
-    line('bare', bareRun);
-    const runs: Record<'server' | 'against', { rps: number; cpu: number }[]> = { server: [], against: [] };
-    for (let round = 0; round < Number(a.rounds); round++) {
-      if (other) {
-        const m = await measure(other, s.urls);
-        runs.against.push(m);
-        line('against', m);
-      }
-      const file = profDir && path.join(profDir, `${s.name}-${Date.now()}.cpuprofile`);
-      if (file) await server.ask({ profile: 'start' });
-      const perf =
-        perfDir &&
-        spawn(
-          'perf',
-          [
-            'record',
-            '-F',
-            '1999',
-            '-g',
-            '-p',
-            String(server.pid),
-            '-o',
-            path.join(perfDir, `${s.name}.data`),
-          ],
-          {
-            stdio: 'ignore',
-          },
+    for (const enc of encodings) {
+      const name = label(s, enc);
+      const bareRun = await measure(bares.get(enc)!, s.urls, enc);
+      const line = (who: string, m: { rps: number; cpu: number; bad: string }) =>
+        process.stdout.write(
+          `${name.padEnd(width)} ${who.padEnd(8)} ${String(m.rps).padStart(7)} req/s ${String(m.cpu).padStart(5)} us CPU/req` +
+            `  ratio ${(m.rps / Math.max(bareRun.rps, 1)).toFixed(2)} (req/s) ${(bareRun.cpu / Math.max(m.cpu, 1)).toFixed(2)} (CPU)${m.bad}\n`,
         );
-      const m = await measure(server, s.urls);
-      if (perf) {
-        const stopped = new Promise((done) => perf.once('exit', done));
-        perf.kill('SIGINT');
-        await stopped;
+      line('bare', bareRun);
+      const runs: Record<'server' | 'against', { rps: number; cpu: number }[]> = { server: [], against: [] };
+      for (let round = 0; round < Number(a.rounds); round++) {
+        if (other) {
+          const m = await measure(other, s.urls, enc);
+          runs.against.push(m);
+          line('against', m);
+        }
+        const file = profDir && path.join(profDir, `${name}-${Date.now()}.cpuprofile`);
+        if (file) await server.ask({ profile: 'start' });
+        const perf =
+          perfDir &&
+          spawn(
+            'perf',
+            [
+              'record',
+              '-F',
+              '1999',
+              '-g',
+              '-p',
+              String(server.pid),
+              '-o',
+              path.join(perfDir, `${name}.data`),
+            ],
+            { stdio: 'ignore' },
+          );
+        const m = await measure(server, s.urls, enc);
+        if (perf) {
+          const stopped = new Promise((done) => perf.once('exit', done));
+          perf.kill('SIGINT');
+          await stopped;
+        }
+        if (file) {
+          await server.ask({ profile: 'stop', file });
+          files.push(file);
+        }
+        runs.server.push(m);
+        line('server', m);
       }
-      if (file) {
-        await server.ask({ profile: 'stop', file });
-        files.push(file);
-      }
-      runs.server.push(m);
-      line('server', m);
-    }
-    if (Number(a.rounds) > 1) {
-      const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
-      for (const who of ['against', 'server'] as const) {
-        if (runs[who].length === 0) continue;
-        const m = {
-          rps: median(runs[who].map((r) => r.rps)),
-          cpu: median(runs[who].map((r) => r.cpu)),
-          bad: '',
-        };
-        line(`${who === 'server' ? 'this' : 'against'} med`, m);
+      if (Number(a.rounds) > 1) {
+        const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+        for (const who of ['against', 'server'] as const) {
+          if (runs[who].length === 0) continue;
+          const m = {
+            rps: median(runs[who].map((r) => r.rps)),
+            cpu: median(runs[who].map((r) => r.cpu)),
+            bad: '',
+          };
+          line(`${who === 'server' ? 'this' : 'against'} med`, m);
+        }
       }
     }
   }
+  agent.destroy();
   process.stdout.write(`${loadAverage()}\n`);
   for (const f of files) summarize(f, Number(a.top));
 } finally {

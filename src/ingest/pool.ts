@@ -1,7 +1,8 @@
 // Import threads: each prepares the batches it is given (./thread.ts) while this thread reads the input and writes
 // prepared batches to the store, so decoding, validation, serialization and compression leave the writer's thread.
 // Batches go to the thread with the least work queued; the caller bounds how many are out at once.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { reviveRows, startModuleThread } from '../module-thread.js';
 import type { LineBatch } from './lines.js';
 import type { PreparedBatch, PrepareOptions } from './prepare.js';
 import type { FromThread, ToThread } from './protocol.js';
@@ -17,28 +18,6 @@ interface Thread {
   queued: number;
 }
 
-function startThread(o: PrepareOptions): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./thread.js', import.meta.url), { workerData: o });
-  // Under tsx (tests, benchmarks) the thread's module is TypeScript, and a worker does not inherit tsx's loader:
-  // register it in the thread first.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const thread = new URL('./thread.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(thread)}); });`;
-  return new Worker(code, { eval: true, workerData: o });
-}
-
-/** Row buffers arrive as plain Uint8Arrays after the structured clone; the SQLite driver binds Buffers. */
-function revive(batch: PreparedBatch): PreparedBatch {
-  for (const r of batch.rows) {
-    const d = r.parts.data as Uint8Array;
-    if (!Buffer.isBuffer(d)) r.parts.data = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-    const z = r.record.list_deflate as Uint8Array | null;
-    if (z && !Buffer.isBuffer(z)) r.record.list_deflate = Buffer.from(z.buffer, z.byteOffset, z.byteLength);
-  }
-  return batch;
-}
-
 export class PreparePool {
   readonly #threads: Thread[];
   readonly #waiting = new Map<number, Waiting>();
@@ -47,7 +26,10 @@ export class PreparePool {
 
   constructor(size: number, o: PrepareOptions) {
     this.#threads = Array.from({ length: size }, () => {
-      const thread: Thread = { worker: startThread(o), queued: 0 };
+      const thread: Thread = {
+        worker: startModuleThread(new URL('./thread.js', import.meta.url), o),
+        queued: 0,
+      };
       thread.worker.on('message', (m: FromThread) => this.#settle(m));
       thread.worker.on('error', (err) => this.#fail(thread, err));
       thread.worker.on('exit', (code) =>
@@ -85,8 +67,10 @@ export class PreparePool {
     if (!w) return;
     this.#waiting.delete(m.seq);
     w.thread.queued -= 1;
-    if (m.type === 'prepared') w.resolve(revive(m.batch));
-    else w.reject(new Error(`import failed: ${m.message}`));
+    if (m.type === 'prepared') {
+      reviveRows(m.batch.rows);
+      w.resolve(m.batch);
+    } else w.reject(new Error(`import failed: ${m.message}`));
   }
 
   /** A thread that fails or ends fails what it had queued, and every later batch. */

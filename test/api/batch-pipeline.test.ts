@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseFaultRules } from '../../src/resilience/index.js';
 import { assertValidResponse } from '../helpers/openapi.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { inMinutes, startNotifyServer, startReceiver, type Receiver } from '../notify/helpers.js';
+import { inMinutes, withWebhooks, type Receiver } from '../notify/helpers.js';
 
 interface Entry {
   id: string;
@@ -85,14 +85,7 @@ describe('throttling: every request of a batch is counted and refused on its own
 describe('faults and subscriptions inside a batch', () => {
   let server: TestServer;
   let receiver: Receiver;
-  before(async () => {
-    server = await startNotifyServer();
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await server?.close();
-    await receiver?.close();
-  });
+  withWebhooks((s, r) => ([server, receiver] = [s, r]));
 
   const withRules = async (rules: unknown[], body: () => Promise<void>) => {
     const added = server.app.resilience.faults.add(parseFaultRules(rules));

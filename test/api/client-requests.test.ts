@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TEST_NOW } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
-import { startNotifyServer, startReceiver, subscribe, inMinutes, type Receiver } from '../notify/helpers.js';
+import { inMinutes, subscribe, withWebhooks, type Receiver } from '../notify/helpers.js';
 import { assertGraphError, call, RECORDS, type Json } from './helpers.js';
 import { assertValidResponse } from '../helpers/openapi.js';
 import { startTestServer } from '../helpers/server.js';
@@ -17,14 +17,7 @@ const TEAMS_SDK_HEADERS = { 'content-type': 'application/json', accept: 'applica
 describe('subscriptions: the Teams SDK and the call-record-insights template', () => {
   let server: TestServer;
   let receiver: Receiver;
-  before(async () => {
-    server = await startNotifyServer();
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await server.close();
-    await receiver.close();
-  });
+  withWebhooks((s, r) => ([server, receiver] = [s, r]));
 
   for (const version of ['v1.0', 'beta']) {
     test(`${version}: DELETE with Content-Type: application/json and no body answers 204`, async () => {

@@ -2,17 +2,15 @@
 // over TLS: the credential gets its token from our token endpoint, the Graph client pages through our list.
 // backends: sqlite — a client library against the token endpoint and paging.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
+import { runClientFixture } from '../helpers/client-fixture.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-tls-'));
 let server: TestServer;
 
@@ -24,20 +22,13 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function client(clientId: string, secret: string) {
-  const script = path.resolve(import.meta.dirname, '../fixtures/azure-client.ts');
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', 'tsx', script, server.url, DEMO_TENANT_ID, clientId, secret],
-    { env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'tls-cert.pem') }, timeout: 60_000 },
-  );
-  return JSON.parse(stdout) as {
+const client = (clientId: string, secret: string) =>
+  runClientFixture<{
     tokenLength: number;
     expires: number;
     ids: string[];
     notFound: { statusCode: number; code: string };
-  };
-}
+  }>(dir, 'azure-client.ts', [server.url, DEMO_TENANT_ID, clientId, secret]);
 
 test('ClientSecretCredential gets a token from our authority and the Graph client pages through every record', async () => {
   const out = await client(DEMO_APPS[0].appId, DEMO_APPS[0].secret);

@@ -4,11 +4,9 @@
 // contents). Only the base URL and the token source are this server's.
 // backends: sqlite — client libraries' batch helpers; $batch itself runs on both in api/batch.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import {
   AllowedHostsValidator,
@@ -25,9 +23,9 @@ import { createODataErrorFromDiscriminatorValue } from '@microsoft/msgraph-sdk/m
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { walk, RECORDS, T, type Json } from '../api/helpers.js';
+import { runClientFixture } from '../helpers/client-fixture.js';
 import { startTestServer, TEST_NOW, type TestServer } from '../helpers/server.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-batch-tls-'));
 const MISSING = '00000000-0000-4000-8000-000000000000';
 const DAY = 86_400_000;
@@ -55,14 +53,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function child(script: string, args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', 'tsx', path.resolve(import.meta.dirname, '../fixtures', script), ...args],
-    { env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'tls-cert.pem') }, timeout: 90_000 },
-  );
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
+const child = (script: string, args: string[]) => runClientFixture(dir, script, args);
 
 test('@microsoft/microsoft-graph-client: BatchRequestContent with dependsOn, posted by the client, read by BatchResponseContent', async () => {
   const ids = tlsIds.slice(0, 17);

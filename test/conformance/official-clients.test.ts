@@ -5,20 +5,18 @@
 // NODE_EXTRA_CA_CERTS, exactly as a user's app would; the graph client only follows https:// next links.
 // backends: sqlite — client libraries over TLS; the responses are compared across backends in backend-parity.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { parseFaultRules } from '../../src/resilience/index.js';
 import { findTownHall } from '../api/helpers.js';
+import { runClientFixture } from '../helpers/client-fixture.js';
 import { startTestServer, TEST_NOW } from '../helpers/server.js';
 import type { TestServer } from '../helpers/server.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-conformance-tls-'));
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -43,18 +41,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function child(script: string, args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', 'tsx', path.resolve(import.meta.dirname, '../fixtures', script), ...args],
-    {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'tls-cert.pem') },
-      timeout: 90_000,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
+const child = (script: string, args: string[]) => runClientFixture(dir, script, args);
 
 const [app, noRoles] = DEMO_APPS;
 

@@ -1,22 +1,12 @@
 // The mirror against our own server as the upstream, with Graph's throttling on and faults injected: after a
 // backfill, the mirrored tenant exports byte for byte what the upstream exports for the window.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { TENANT, admin, assertSameLines, exported, mirror, startUpstream, type Upstream } from './helpers.js';
+import { test } from 'node:test';
+import { admin, assertSameLines, exported, mirror, TENANT, withUpstream, type Upstream } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-'));
 let up: Upstream;
-
-before(async () => {
-  up = await startUpstream(dir);
-});
-after(async () => {
-  await up?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = withUpstream('mirror', {}, (u) => (up = u));
 
 interface Summary {
   complete: boolean;

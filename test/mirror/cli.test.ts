@@ -2,25 +2,16 @@
 // credential (private_key_jwt), `mirror status`, and pseudonymized copies.
 // backends: sqlite — the mirror's command line; its store paths run on both in the other mirror files.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { generate } from 'selfsigned';
 import { PSEUDONYMIZED, Pseudonymizer } from '../../src/mirror/pseudonymize.js';
 import { cli } from '../cli/run.js';
-import { APP, exported, mirror, mirrorArgs, startUpstream, TENANT, type Upstream } from './helpers.js';
+import { APP, exported, mirror, mirrorArgs, TENANT, withUpstream, type Upstream } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-cli-'));
 let up: Upstream;
-
-before(async () => {
-  up = await startUpstream(dir, { throttling: 'off' });
-});
-after(async () => {
-  await up?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = withUpstream('mirror-cli', { throttling: 'off' }, (u) => (up = u));
 
 /** The mirror's arguments with one flag's value replaced, or the flag removed (value undefined). */
 function argsWith(db: string, flag: string, value: string | undefined, ...extra: string[]): string[] {

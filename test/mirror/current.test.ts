@@ -1,11 +1,9 @@
 // Keeping current by polling: a mirror left running copies a record that arrives after its backfill, then the
 // version 2 that arrives later still (the call simulator on the upstream's virtual clock), and stops on SIGTERM.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { openStore, type Store } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { cli } from '../cli/run.js';
@@ -14,21 +12,13 @@ import {
   assertSameLines,
   exported,
   mirrorArgs,
-  startUpstream,
   TENANT,
+  withUpstream,
   type Upstream,
 } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-current-'));
 let up: Upstream;
-
-before(async () => {
-  up = await startUpstream(dir, { days: 3, recordDelaySeconds: 0 });
-});
-after(async () => {
-  await up?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = withUpstream('mirror-current', { days: 3, recordDelaySeconds: 0 }, (u) => (up = u));
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -6,26 +6,15 @@
 // what the upstream exports for the window.
 // backends: sqlite — the mirror's logic over a virtual day; its store paths run on both in the other mirror files.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { admin, assertSameLines, exported, startUpstream, TENANT, type Upstream } from './helpers.js';
+import { after, test } from 'node:test';
+import { admin, assertSameLines, exported, TENANT, withUpstream, type Upstream } from './helpers.js';
 import { advance, freePort, mirrorDb, startHooked, until } from './hook-helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-day-'));
 let up: Upstream;
 let drop: () => Promise<void> = () => Promise.resolve();
-
-before(async () => {
-  // The server's defaults outside demo mode: records 900 s after the call, notifications 300 s after the record.
-  up = await startUpstream(dir, { days: 3, throttling: 'graph', webhooks: true });
-});
-after(async () => {
-  await up?.close();
-  await drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => drop());
+// The server's defaults outside demo mode: records 900 s after the call, notifications 300 s after the record.
+const dir = withUpstream('mirror-day', { days: 3, throttling: 'graph', webhooks: true }, (u) => (up = u));
 
 const user = (n: number) => ({
   identity: {

@@ -1,9 +1,12 @@
 // Shared by the mirror tests: an upstream server of our own over a file database seeded with the demo tenant (so
 // that `callrecords export` can read it), on a running virtual clock, with every request it answered recorded.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { DEMO_TENANT_ID, loadConfig } from '../../src/config/index.js';
+import { adminRequest } from '../helpers/admin.js';
 import { demoImage } from '../helpers/demo-template.js';
 import { startTestServer, TEST_NOW, type TestServer } from '../helpers/server.js';
 import { cli, type CliResult } from '../cli/run.js';
@@ -20,18 +23,17 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export async function startUpstream(
-  dir: string,
-  o: {
-    users?: number;
-    days?: number;
-    throttling?: string;
-    recordDelaySeconds?: number;
-    notificationDelaySeconds?: number;
-    /** Loopback http notification URLs (the mirror's endpoint in tests). */
-    webhooks?: boolean;
-  } = {},
-): Promise<Upstream> {
+export interface UpstreamOptions {
+  users?: number;
+  days?: number;
+  throttling?: string;
+  recordDelaySeconds?: number;
+  notificationDelaySeconds?: number;
+  /** Loopback http notification URLs (the mirror's endpoint in tests). */
+  webhooks?: boolean;
+}
+
+export async function startUpstream(dir: string, o: UpstreamOptions = {}): Promise<Upstream> {
   const db = path.join(dir, 'upstream.db');
   const seed = loadConfig({}, {}).demoSeed;
   writeFileSync(db, await demoImage({ seed, users: o.users ?? 12, days: o.days ?? 10, now: TEST_NOW }));
@@ -66,18 +68,28 @@ export async function startUpstream(
   return { server, db, requests, close: () => server.close() };
 }
 
-export async function admin(up: Upstream, method: string, route: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${up.server.url}/admin${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+/**
+ * A scratch directory for the test file (returned at once) and an upstream in it: started before the file's tests
+ * and handed to `ready`, closed after them, and the directory removed.
+ */
+export function withUpstream(name: string, o: UpstreamOptions, ready: (up: Upstream) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `callrecords-${name}-`));
+  let up: Upstream | undefined;
+  before(async () => {
+    up = await startUpstream(dir, o);
+    ready(up);
   });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} /admin${route}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
+  after(async () => {
+    await up?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+export async function admin(up: Upstream, method: string, route: string, body?: unknown): Promise<unknown> {
+  const r = await adminRequest(`${up.server.url}/admin${route}`, ADMIN_KEY, method, body);
+  if (r.status >= 300) throw new Error(`${method} /admin${route}: ${r.status} ${r.text}`);
+  return r.text ? r.json : undefined;
 }
 
 /** The mirror's command line against `up`, as the acceptance checks give it, plus `extra`. */

@@ -1,34 +1,16 @@
 // The server runs a mirror from its configuration: it backfills, keeps current, reports on /admin/mirrors, serves
 // the copy through the Graph API, and stops with the server.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { loadConfig } from '../../src/config/index.js';
 import { startTestServer } from '../helpers/server.js';
 import { cli } from '../cli/run.js';
-import {
-  ADMIN_KEY,
-  APP,
-  assertSameLines,
-  exported,
-  startUpstream,
-  TENANT,
-  type Upstream,
-} from './helpers.js';
+import { ADMIN_KEY, APP, assertSameLines, exported, TENANT, withUpstream, type Upstream } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-job-'));
 let up: Upstream;
-
-before(async () => {
-  up = await startUpstream(dir, { throttling: 'off' });
-});
-after(async () => {
-  await up?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = withUpstream('mirror-job', { throttling: 'off' }, (u) => (up = u));
 
 test('a mirror job from the server configuration copies the tenant, reports its status, and stops with the server', async () => {
   const db = path.join(dir, 'mirror.db');

@@ -3,25 +3,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { cli } from '../cli/run.js';
-import { admin, assertSameLines, exported, mirrorArgs, startUpstream, type Upstream } from './helpers.js';
+import { admin, assertSameLines, exported, mirrorArgs, withUpstream, type Upstream } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-resume-'));
 let up: Upstream;
-
-before(async () => {
-  up = await startUpstream(dir);
-});
-after(async () => {
-  await up?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = withUpstream('mirror-resume', {}, (u) => (up = u));
 
 const RECORD_GET = /^\/v1\.0\/communications\/callRecords\/([0-9a-f-]{36})\?\$expand=/;
 

@@ -1,23 +1,14 @@
 // A mirrored tenant keeps what it copied past Graph's 30 days (unlimited unless told otherwise), served by the same
 // API; a retention of its own set through the admin API applies to reads and to the purge, and can be removed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
+import { adminRequest } from '../helpers/admin.js';
 import { startTestServer, TEST_NOW } from '../helpers/server.js';
-import { ADMIN_KEY, mirror, startUpstream, TENANT, type Upstream } from './helpers.js';
+import { ADMIN_KEY, mirror, TENANT, withUpstream, type Upstream } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-retention-'));
 let up: Upstream;
-
-before(async () => {
-  up = await startUpstream(dir, { throttling: 'off' });
-});
-after(async () => {
-  await up?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = withUpstream('mirror-retention', { throttling: 'off' }, (u) => (up = u));
 
 test('a mirrored tenant serves its records after 60 days until a retention of its own says otherwise', async () => {
   const db = path.join(dir, 'mirror.db');
@@ -31,17 +22,8 @@ test('a mirrored tenant serves its records after 60 days until a retention of it
     now: TEST_NOW + 60 * 86_400_000,
   });
   try {
-    const adminCall = async (method: string, route: string, body?: unknown) => {
-      const res = await fetch(`${server.url}/admin${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN_KEY}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-    };
+    const adminCall = (method: string, route: string, body?: unknown) =>
+      adminRequest(`${server.url}/admin${route}`, ADMIN_KEY, method, body);
     const count = async () => {
       let n = 0;
       let url: string | undefined = '/v1.0/communications/callRecords';

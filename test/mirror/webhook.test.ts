@@ -4,14 +4,11 @@
 // deletes the subscription it can no longer verify). Scheduled passes are a day apart here, so only the mechanism
 // under test can bring the records that prove it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { openStore } from '../../src/store/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { cli } from '../cli/run.js';
-import { admin, mirrorArgs, startUpstream, TENANT, type Upstream } from './helpers.js';
+import { admin, mirrorArgs, TENANT, withUpstream, type Upstream } from './helpers.js';
 import type { MirrorStatus } from '../../src/mirror/index.js';
 import {
   advance,
@@ -25,18 +22,16 @@ import {
   until,
 } from './hook-helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-mirror-hook-'));
 let up: Upstream;
 const drops: (() => Promise<void>)[] = [];
-
-before(async () => {
-  up = await startUpstream(dir, { days: 3, throttling: 'off', notificationDelaySeconds: 0, webhooks: true });
-});
 after(async () => {
-  await up?.close();
   for (const drop of drops) await drop();
-  rmSync(dir, { recursive: true, force: true });
 });
+const dir = withUpstream(
+  'mirror-hook',
+  { days: 3, throttling: 'off', notificationDelaySeconds: 0, webhooks: true },
+  (u) => (up = u),
+);
 
 /** Runs `body` with the mirror, then stops it whatever happened; resolves with its final status. */
 async function withMirror(

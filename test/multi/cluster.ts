@@ -14,6 +14,7 @@ import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS, ensureDemoApps } from '../../src/demo/apps.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { openStore } from '../../src/store/index.js';
+import { adminRequest } from '../helpers/admin.js';
 import { freshPostgres, TEST_BACKEND } from '../helpers/test-db.js';
 
 /** Instances on PostgreSQL share one key-encryption key (on SQLite it is a file beside the database). */
@@ -192,16 +193,8 @@ export async function admin(
   p: string,
   body?: unknown,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url + p, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  const r = await adminRequest(url + p, ADMIN_KEY, method, body);
+  return { status: r.status, body: r.json };
 }
 
 /** A minimal call record that started `agoMs` before now (inside the retention window). */

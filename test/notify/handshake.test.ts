@@ -2,23 +2,16 @@
 // wrong body, wrong content type, nothing listening) and a timeout, each with Graph's 400 and nothing created.
 // backends: sqlite — the validation handshake with a receiver.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { TestServer } from '../helpers/server.js';
-import { call, deliveries, inMinutes, startNotifyServer, startReceiver, type Receiver } from './helpers.js';
+import { call, deliveries, inMinutes, startReceiver, withWebhooks, type Receiver } from './helpers.js';
 
 let server: TestServer;
 let receiver: Receiver;
 type Err = { error: { code: string; message: string } };
 
-before(async () => {
-  // A short budget keeps the timeout test fast; the default is Graph's 10 s.
-  server = await startNotifyServer({ webhookValidationTimeoutMs: 300 });
-  receiver = await startReceiver();
-});
-after(async () => {
-  await server.close();
-  await receiver.close();
-});
+// A short budget keeps the timeout test fast; the default is Graph's 10 s.
+withWebhooks((s, r) => ([server, receiver] = [s, r]), { webhookValidationTimeoutMs: 300 });
 
 const create = (path: string, extra: Record<string, unknown> = {}) =>
   call<Err & { id: string }>(server, 'POST', '/v1.0/subscriptions', {

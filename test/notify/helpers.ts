@@ -1,6 +1,7 @@
 // Test helpers for change notifications: a real webhook receiver (node:http on port 0), a server configured for
 // webhooks on loopback http, and small clients for /subscriptions and the admin API.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { after, before } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import type { ConfigInput } from '../../src/config/index.js';
@@ -26,6 +27,8 @@ export interface Receiver {
   notifications(): Received[];
   /** Parsed `value` entries of every notification received on `path` (default: all). */
   values(path?: string): Record<string, unknown>[];
+  /** The entries received on `path` about the record `id`. */
+  forRecord(path: string, id: string): Record<string, unknown>[];
   behaviour: Behaviour | undefined;
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +47,8 @@ export async function startReceiver(): Promise<Receiver> {
         .notifications()
         .filter((r) => path === undefined || r.path === path)
         .flatMap((r) => (JSON.parse(r.body) as { value: Record<string, unknown>[] }).value),
+    forRecord: (path, id) =>
+      receiver.values(path).filter((v) => (v.resourceData as { id: string }).id === id),
     async waitFor(predicate, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
       while (!predicate()) {
@@ -97,6 +102,28 @@ export async function startNotifyServer(
       webhookDeliveryTimeoutMs: 1000,
       ...config,
     },
+  });
+}
+
+/**
+ * A webhook-ready server and a receiver for the enclosing suite (or the file): started before its tests, handed to
+ * `ready`, closed after them.
+ */
+export function withWebhooks(
+  ready: (server: TestServer, receiver: Receiver) => void,
+  config: ConfigInput = {},
+  onLogLine?: (line: string) => void,
+): void {
+  let server: TestServer | undefined;
+  let receiver: Receiver | undefined;
+  before(async () => {
+    server = await startNotifyServer(config, onLogLine);
+    receiver = await startReceiver();
+    ready(server, receiver);
+  });
+  after(async () => {
+    await server?.close();
+    await receiver?.close();
   });
 }
 

@@ -2,32 +2,18 @@
 // expiry with subscriptionRemoved (then nothing more is delivered), and subscriptionRemoved on DELETE.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import type { TestServer } from '../helpers/server.js';
-import {
-  call,
-  inMinutes,
-  push,
-  record,
-  startNotifyServer,
-  startReceiver,
-  subscribe,
-  type Receiver,
-} from './helpers.js';
+import { call, inMinutes, push, record, subscribe, withWebhooks, type Receiver } from './helpers.js';
 import { assertValidNotification } from './notification-schema.js';
 
 let server: TestServer;
 let receiver: Receiver;
 
-before(async () => {
-  server = await startNotifyServer();
-  receiver = await startReceiver();
-  token = server.token;
-});
-after(async () => {
-  await server.close();
-  await receiver.close();
+withWebhooks((s, r) => {
+  [server, receiver] = [s, r];
+  token = s.token;
 });
 
 let token = '';

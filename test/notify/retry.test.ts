@@ -3,16 +3,15 @@
 // lifecycle notification goes to the lifecycle URL.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { TestServer } from '../helpers/server.js';
 import {
   deliveries,
   importRecords,
   push,
   record,
-  startNotifyServer,
-  startReceiver,
   subscribe,
+  withWebhooks,
   type Receiver,
 } from './helpers.js';
 import { assertValidNotification } from './notification-schema.js';
@@ -20,14 +19,7 @@ import { assertValidNotification } from './notification-schema.js';
 let server: TestServer;
 let receiver: Receiver;
 
-before(async () => {
-  server = await startNotifyServer();
-  receiver = await startReceiver();
-});
-after(async () => {
-  await server.close();
-  await receiver.close();
-});
+withWebhooks((s, r) => ([server, receiver] = [s, r]));
 
 /** Answers notifications on `path` with 503 while `down` says so. */
 function outage(path: string, down: () => boolean) {

@@ -2,10 +2,11 @@
 // whose notification arrives at once with no delays configured, and its late version 2 arrives as `updated` when
 // the virtual clock reaches it. A participant subscription hears only the calls of that participant.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
+import { adminRequest } from '../helpers/admin.js';
 import type { TestServer } from '../helpers/server.js';
-import { ADMIN_KEY, startNotifyServer, startReceiver, subscribe, type Receiver } from './helpers.js';
+import { ADMIN_KEY, subscribe, withWebhooks, type Receiver } from './helpers.js';
 import { assertValidNotification } from './notification-schema.js';
 
 const ALICE = '5f0a1c2e-0d1b-4c8e-9a11-0a1b2c3d4e01';
@@ -15,27 +16,12 @@ const CAROL = '5f0a1c2e-0d1b-4c8e-9a11-0a1b2c3d4e03';
 let server: TestServer;
 let receiver: Receiver;
 
-before(async () => {
-  server = await startNotifyServer({ recordDelaySeconds: 0 });
-  receiver = await startReceiver();
-});
-after(async () => {
-  await server.close();
-  await receiver.close();
-});
+withWebhooks((s, r) => ([server, receiver] = [s, r]), { recordDelaySeconds: 0 });
 
 async function admin<T>(path: string, method: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/admin${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
+  const r = await adminRequest(`${server.url}/admin${path}`, ADMIN_KEY, method, body);
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
+  return (r.text ? r.json : null) as T;
 }
 
 const user = (id: string) => ({ identity: { user: { id, displayName: id.slice(-2) } } });

@@ -1,25 +1,20 @@
 // An app holds a bounded number of live subscriptions per tenant (Graph's own per-app limit and error), and a moved
 // notification URL is logged without its query string, as a created one is.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { TestServer } from '../helpers/server.js';
-import { call, inMinutes, startNotifyServer, startReceiver, type Receiver } from './helpers.js';
+import { call, inMinutes, withWebhooks, type Receiver } from './helpers.js';
 
 const LIMIT = 3;
 let server: TestServer;
 let receiver: Receiver;
 const lines: string[] = [];
 
-before(async () => {
-  receiver = await startReceiver();
-  server = await startNotifyServer({ maxSubscriptionsPerApp: LIMIT, logLevel: 'info' }, (line) =>
-    lines.push(line),
-  );
-});
-after(async () => {
-  await server.close();
-  await receiver.close();
-});
+withWebhooks(
+  (s, r) => ([server, receiver] = [s, r]),
+  { maxSubscriptionsPerApp: LIMIT, logLevel: 'info' },
+  (line) => lines.push(line),
+);
 
 const create = (url = `${receiver.url}/hook`) =>
   call<{ id: string; error: { code: string; message: string } }>(server, 'POST', '/v1.0/subscriptions', {

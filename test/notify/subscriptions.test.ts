@@ -1,7 +1,7 @@
 // /subscriptions over HTTP: create, list, get, renew, move, delete, reauthorize in Graph's shape (validated against
 // the official OpenAPI), the resource forms, and every 400/403/404/405 a client can meet.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import type { TestServer } from '../helpers/server.js';
@@ -10,8 +10,8 @@ import {
   call,
   inMinutes,
   startNotifyServer,
-  startReceiver,
   subscribe,
+  withWebhooks,
   type Receiver,
   type SubscriptionJson,
 } from './helpers.js';
@@ -20,14 +20,7 @@ let server: TestServer;
 let receiver: Receiver;
 type Err = { error: { code: string; message: string } };
 
-before(async () => {
-  server = await startNotifyServer();
-  receiver = await startReceiver();
-});
-after(async () => {
-  await server.close();
-  await receiver.close();
-});
+withWebhooks((s, r) => ([server, receiver] = [s, r]));
 
 const post = (body: unknown, version = 'v1.0') =>
   call<Err & SubscriptionJson>(server, 'POST', `/${version}/subscriptions`, { body });

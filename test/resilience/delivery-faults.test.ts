@@ -1,42 +1,25 @@
 // Webhook delivery faults: a rule with "on": "delivery" drops, duplicates or delays change notifications.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import { parseFaultRules } from '../../src/resilience/index.js';
 import type { TestServer } from '../helpers/server.js';
-import {
-  push,
-  record,
-  startNotifyServer,
-  startReceiver,
-  subscribe,
-  type Receiver,
-} from '../notify/helpers.js';
+import { push, record, subscribe, withWebhooks, type Receiver } from '../notify/helpers.js';
 
 let server: TestServer;
 let receiver: Receiver;
 
-before(async () => {
-  server = await startNotifyServer();
-  receiver = await startReceiver();
-});
-after(async () => {
-  await server.close();
-  await receiver.close();
-});
+withWebhooks((s, r) => ([server, receiver] = [s, r]));
 beforeEach(() => server.app.resilience.faults.clear());
-
-const forRecord = (path: string, id: string) =>
-  receiver.values(path).filter((v) => (v.resourceData as { id: string }).id === id);
 
 test('duplicate: the receiver gets the notification twice', async () => {
   await subscribe(server, { notificationUrl: `${receiver.url}/dup` });
   server.app.resilience.faults.add(parseFaultRules([{ on: 'delivery', duplicate: true }]));
   const id = randomUUID();
   await push(server, record(id));
-  await receiver.waitFor(() => forRecord('/dup', id).length === 2);
+  await receiver.waitFor(() => receiver.forRecord('/dup', id).length === 2);
   await server.app.notifier.idle();
-  assert.equal(forRecord('/dup', id).length, 2);
+  assert.equal(receiver.forRecord('/dup', id).length, 2);
 });
 
 test('drop: the notification never arrives and is not retried; the next one does', async () => {
@@ -45,14 +28,14 @@ test('drop: the notification never arrives and is not retried; the next one does
   const lost = randomUUID();
   await push(server, record(lost));
   await server.app.notifier.idle();
-  assert.equal(forRecord('/drop', lost).length, 0);
+  assert.equal(receiver.forRecord('/drop', lost).length, 0);
   assert.ok((server.app.resilience.faults.list()[0]?.injected ?? 0) >= 1, 'one drop per subscription');
   server.app.resilience.faults.remove(rule!.id);
   const next = randomUUID();
   await push(server, record(next));
-  await receiver.waitFor(() => forRecord('/drop', next).length === 1);
+  await receiver.waitFor(() => receiver.forRecord('/drop', next).length === 1);
   await server.app.notifier.idle();
-  assert.equal(forRecord('/drop', lost).length, 0, 'never retried');
+  assert.equal(receiver.forRecord('/drop', lost).length, 0, 'never retried');
 });
 
 test('delay: the delivery waits the added latency', async () => {
@@ -61,6 +44,6 @@ test('delay: the delivery waits the added latency', async () => {
   const id = randomUUID();
   const started = performance.now();
   await push(server, record(id));
-  await receiver.waitFor(() => forRecord('/slow', id).length === 1);
+  await receiver.waitFor(() => receiver.forRecord('/slow', id).length === 1);
   assert.ok(performance.now() - started >= 295);
 });

@@ -10,7 +10,7 @@ import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { parseFaultRules } from '../../src/resilience/index.js';
 import { startTestServer } from '../helpers/server.js';
-import { child } from './helpers.js';
+import { runClientFixture } from '../helpers/client-fixture.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-retry-tls-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +22,7 @@ test('the graph client retry handler waits Retry-After after an injected 429 and
     server.app.resilience.faults.add(
       parseFaultRules([{ resource: 'records', everyNth: 2, status: 429, retryAfterSeconds: 1 }]),
     );
-    const out = await child(dir, 'graph-client-retry.ts', [
+    const out = await runClientFixture(dir, 'graph-client-retry.ts', [
       server.url,
       DEMO_TENANT_ID,
       app.appId,
@@ -58,7 +58,7 @@ test('the graph client retry handler recovers from real throttling (a budget fil
   });
   server.clock.resume(); // windows follow the clock: let it run with real time
   try {
-    const out = await child(dir, 'graph-client-retry.ts', [
+    const out = await runClientFixture(dir, 'graph-client-retry.ts', [
       server.url,
       DEMO_TENANT_ID,
       app.appId,

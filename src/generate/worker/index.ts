@@ -3,8 +3,8 @@
 // b % count; each thread works at most two batches ahead of the writer, so memory stays flat whatever the total
 // (numbers in docs/performance.md).
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import type { RecordRows } from '../../store/rows.js';
+import type { Worker } from 'node:worker_threads';
+import { reviveRows, startModuleThread } from '../../module-thread.js';
 import type { BatchOptions, FromThread, GeneratedBatch, ThreadData } from './protocol.js';
 
 export type { BatchCounts, BatchOptions, GeneratedBatch } from './protocol.js';
@@ -17,28 +17,6 @@ const AHEAD = 2;
  */
 const DEFAULT_THREADS = Math.max(1, Math.min(2, availableParallelism()));
 
-function startThread(o: ThreadData): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./thread.js', import.meta.url), { workerData: o });
-  // Under tsx (tests, benchmarks) this module and its sibling are TypeScript, and a worker does not inherit tsx's
-  // loader: register it in the thread first.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const thread = new URL('./thread.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(thread)}); });`;
-  return new Worker(code, { eval: true, workerData: o });
-}
-
-/** Row buffers arrive as plain Uint8Arrays after the structured clone; the SQLite driver binds Buffers. */
-function revive(rows: RecordRows[]): RecordRows[] {
-  for (const r of rows) {
-    const d = r.parts.data as Uint8Array;
-    if (!Buffer.isBuffer(d)) r.parts.data = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-    const z = r.record.list_deflate as Uint8Array | null;
-    if (z && !Buffer.isBuffer(z)) r.record.list_deflate = Buffer.from(z.buffer, z.byteOffset, z.byteLength);
-  }
-  return rows;
-}
-
 /** One generation thread and the messages it has sent that the writer has not taken yet. */
 class Feed {
   readonly worker: Worker;
@@ -47,7 +25,7 @@ class Feed {
   #failed: Error | undefined;
 
   constructor(o: ThreadData) {
-    this.worker = startThread(o);
+    this.worker = startModuleThread(new URL('./thread.js', import.meta.url), o);
     this.worker.on('message', (m: FromThread) => this.#push(m));
     this.worker.on('error', (err) => {
       this.#failed = err;
@@ -84,7 +62,7 @@ export async function* generateBatches(o: BatchOptions): AsyncGenerator<Generate
       const m = await feeds[b % count]!.next();
       if (m.type === 'error') throw new Error(`generation failed: ${m.message}`);
       if (m.type === 'done') return;
-      m.batch.rows = revive(m.batch.rows);
+      m.batch.rows = reviveRows(m.batch.rows);
       yield m.batch;
     }
   } finally {
