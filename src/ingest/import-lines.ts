@@ -1,6 +1,6 @@
 // NDJSON import shared by the CLI and the admin API: call records and telephony log rows, one a line, validated
-// against the model and written in transactions of `batch` lines. A bad line is reported and skipped; a good
-// record is written whole or not at all.
+// against the model and written in transactions of about 500 records (consecutive batches of `batch` lines). A bad
+// line is reported and skipped; a good record is written whole or not at all.
 //
 // As `callrecords generate` writes: threads decode, validate, serialize and compress batches of lines
 // (./prepare.ts on ./pool.ts) while this thread reads the input and writes the prepared batches in input order, so
@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import type { Store } from '../store/index.js';
 import { lineBatches, type LineBatch } from './lines.js';
 import { PreparePool } from './pool.js';
-import { prepareBatch, type PreparedBatch } from './prepare.js';
+import { prepareBatch, type LogBatch, type PreparedBatch } from './prepare.js';
 
 export interface ImportSummary {
   lines: number;
@@ -24,7 +24,7 @@ export interface ImportSummary {
 }
 
 export interface ImportOptions {
-  /** Lines per transaction (200). */
+  /** Lines per batch prepared at once (200); a transaction writes consecutive batches, about 500 records. */
   batch?: number;
   /** The longest line, in bytes (`importMaxLineBytes`). */
   maxLineBytes?: number;
@@ -40,6 +40,14 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Batches a thread may have queued: one to work on, one waiting, so it never idles while the writer writes. */
 const AHEAD = 2;
+/**
+ * Records and log rows a transaction gathers from consecutive prepared batches before it is written (the
+ * generator's batch is 500 records). A commit costs nearly as much for 100 records as for 500 (it writes every page
+ * touched), so batches of 200 long lines, kept small for memory, would otherwise pay it three or four times as often.
+ */
+const WRITE_ROWS = 500;
+/** Prepared batches held at most before a write, whatever they hold. */
+const MAX_HELD = 16;
 /** Errors listed in the summary (all are counted). */
 const MAX_ERRORS = 1000;
 
@@ -59,15 +67,32 @@ export async function importLines(
     rejected: 0,
     errors: [],
   };
-  const write = async (b: PreparedBatch) => {
-    s.lines = b.lastLine;
-    s.rejected += b.errors.length;
-    for (const e of b.errors) if (s.errors.length < MAX_ERRORS) s.errors.push(e);
-    for (const outcome of await store.upsertRecordRows(tenantId, b.rows)) s[outcome] += 1;
+  // Prepared batches waiting to be written together, and how many records and log rows they hold.
+  let held: PreparedBatch[] = [];
+  let heldRows = 0;
+  const flush = async () => {
+    if (held.length === 0) return;
+    const batches = held;
+    held = [];
+    heldRows = 0;
+    const rows = batches.length === 1 ? batches[0]!.rows : batches.flatMap((b) => b.rows);
+    for (const outcome of await store.upsertRecordRows(tenantId, rows)) s[outcome] += 1;
+    const logs = batches.length === 1 ? batches[0]!.logs : mergeLogs(batches.map((b) => b.logs));
     // The store takes the Graph row shapes; normalization has checked every property against them.
-    await store.logs.insert(tenantId, b.logs as unknown as Parameters<Store['logs']['insert']>[1]);
-    s.logRows += b.logRows;
-    o.onProgress?.(s.lines);
+    await store.logs.insert(tenantId, logs as unknown as Parameters<Store['logs']['insert']>[1]);
+    for (const b of batches) {
+      s.lines = b.lastLine;
+      s.rejected += b.errors.length;
+      for (const e of b.errors) if (s.errors.length < MAX_ERRORS) s.errors.push(e);
+      s.logRows += b.logRows;
+      o.onProgress?.(s.lines);
+    }
+  };
+  const write = async (b: PreparedBatch) => {
+    held.push(b);
+    heldRows += b.rows.length + b.logRows;
+    // Batches of bad lines only hold nothing to write, but what they hold in memory is bounded too.
+    if (heldRows >= WRITE_ROWS || held.length >= MAX_HELD) await flush();
   };
   const prepare = { tenantId, maxLineBytes };
   const batches = lineBatches(input, { maxLineBytes, lines: o.batch ?? 200, bytes: BATCH_BYTES });
@@ -82,10 +107,11 @@ export async function importLines(
         await write(prepareBatch(second.value, prepare));
         for await (const b of batches) await write(prepareBatch(b, prepare));
       }
+      await flush();
       return s;
     }
     const pool = new PreparePool(threads, prepare);
-    // Batches out on the threads, in input order; each is written as soon as it and those before it are.
+    // Batches out on the threads, in input order; each is taken as soon as it and those before it are.
     const out: Promise<PreparedBatch>[] = [];
     const send = (b: LineBatch) => {
       const p = pool.prepare(b);
@@ -100,6 +126,7 @@ export async function importLines(
         send(b);
       }
       while (out.length > 0) await write(await out.shift()!);
+      await flush();
     } finally {
       await pool.close();
     }
@@ -108,4 +135,11 @@ export async function importLines(
     await batches.return(undefined);
   }
   return s;
+}
+
+/** The log rows of consecutive batches, in order. */
+function mergeLogs(list: LogBatch[]): LogBatch {
+  const out: LogBatch = { pstnCalls: [], directRoutingCalls: [], sms: [], blockedUsers: [] };
+  for (const logs of list) for (const k of Object.keys(out) as (keyof LogBatch)[]) out[k].push(...logs[k]);
+  return out;
 }

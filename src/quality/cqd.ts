@@ -61,33 +61,44 @@ export function classifyAudio(s: MediaStream): AudioClassification {
   ].some((m) => m !== null && m !== undefined);
   if (!present) return { quality: 'unclassified', breaches: [] };
   const breaches: Breach[] = [];
-  const check = (metric: PoorMetric, value: number | undefined, threshold: number, text: string) => {
-    if (value !== undefined && value > threshold) breaches.push({ metric, value, threshold, text });
+  // The text is only spelled for a threshold broken: most streams break none.
+  const check = (metric: PoorMetric, value: number | undefined, threshold: number, text: () => string) => {
+    if (value !== undefined && value > threshold) breaches.push({ metric, value, threshold, text: text() });
   };
   const deg = s.averageAudioDegradation ?? undefined;
   check(
     'degradation',
     deg,
     AUDIO_POOR.degradation,
-    `degradation ${deg} > ${AUDIO_POOR.degradation.toFixed(1)}`,
+    () => `degradation ${deg} > ${AUDIO_POOR.degradation.toFixed(1)}`,
   );
   const rtt = s.averageRoundTripTime != null ? durationMs(s.averageRoundTripTime) : undefined;
-  check('roundTrip', rtt, AUDIO_POOR.rttMs, `round trip ${round(rtt ?? 0, 1)} ms > ${AUDIO_POOR.rttMs} ms`);
+  check(
+    'roundTrip',
+    rtt,
+    AUDIO_POOR.rttMs,
+    () => `round trip ${round(rtt ?? 0, 1)} ms > ${AUDIO_POOR.rttMs} ms`,
+  );
   const loss = s.averagePacketLossRate ?? undefined;
   check(
     'packetLoss',
     loss,
     AUDIO_POOR.loss,
-    `packet loss ${round((loss ?? 0) * 100, 2)}% > ${round(AUDIO_POOR.loss * 100, 2)}%`,
+    () => `packet loss ${round((loss ?? 0) * 100, 2)}% > ${round(AUDIO_POOR.loss * 100, 2)}%`,
   );
   const jit = jitter != null ? durationMs(jitter) : undefined;
-  check('jitter', jit, AUDIO_POOR.jitterMs, `jitter ${round(jit ?? 0, 1)} ms > ${AUDIO_POOR.jitterMs} ms`);
+  check(
+    'jitter',
+    jit,
+    AUDIO_POOR.jitterMs,
+    () => `jitter ${round(jit ?? 0, 1)} ms > ${AUDIO_POOR.jitterMs} ms`,
+  );
   const conc = s.averageRatioOfConcealedSamples ?? undefined;
   check(
     'concealed',
     conc,
     AUDIO_POOR.concealed,
-    `concealed samples ${round((conc ?? 0) * 100, 2)}% > ${round(AUDIO_POOR.concealed * 100, 2)}%`,
+    () => `concealed samples ${round((conc ?? 0) * 100, 2)}% > ${round(AUDIO_POOR.concealed * 100, 2)}%`,
   );
   return { quality: breaches.length > 0 ? 'poor' : 'good', breaches };
 }

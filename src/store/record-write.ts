@@ -27,6 +27,8 @@ async function insertChunked<T extends keyof Database>(
   }
 }
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export class RecordWriter {
   readonly #db: Kysely<Database>;
   readonly #dialect: StoreDialect;
@@ -106,15 +108,23 @@ export class RecordWriter {
       'call_records',
       written.map((r) => r.record),
     );
+    // In key order, each index's inserts walk its b-tree forward instead of jumping between leaves.
     await insertChunked(
       trx,
       'call_record_parts',
-      written.map((r) => r.parts),
+      written.map((r) => r.parts).sort((a, b) => compare(a.record_id, b.record_id)),
     );
     await insertChunked(
       trx,
       'participant_index',
-      written.flatMap((r) => r.participantIndex),
+      written
+        .flatMap((r) => r.participantIndex)
+        .sort(
+          (a, b) =>
+            compare(a.participant_id, b.participant_id) ||
+            a.start_ms - b.start_ms ||
+            compare(a.record_id, b.record_id),
+        ),
     );
     // The dashboard's aggregates commit (or not) with the records (src/store/rollups.ts).
     await applyRecordRollups(

@@ -37,20 +37,11 @@ const CHUNK = 300;
 export const dayOf = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 type Counters = Record<QualityColumn, number>;
-const zero = (): Counters => Object.fromEntries(QUALITY_COLUMNS.map((c) => [c, 0])) as Counters;
-
-const POOR_COLUMN: Record<PoorMetric, QualityColumn> = {
-  degradation: 'poor_degradation',
-  roundTrip: 'poor_round_trip',
-  packetLoss: 'poor_packet_loss',
-  jitter: 'poor_jitter',
-  concealed: 'poor_concealed',
-};
 
 /** What one record adds to the rollups: its day, one counter row per (dimension, value), and its summary row. */
 export interface RecordRollup {
   dayMs: number;
-  /** [dimension, value, counters in QUALITY_COLUMNS order]. */
+  /** [dimension, value, counters in QUALITY_COLUMNS order]; the first is the whole record's ('all'). */
   cells: [string, string, number[]][];
   summary: Omit<CallSummariesTable, 'tenant_id'>;
 }
@@ -65,18 +56,41 @@ function displayName(identity: unknown): string {
   return '';
 }
 
+/** Counter positions in QUALITY_COLUMNS order: a record's counters are arrays of numbers, not objects. */
+const COL = Object.fromEntries(QUALITY_COLUMNS.map((c, i) => [c, i])) as Record<QualityColumn, number>;
+const POOR_INDEX: Record<PoorMetric, number> = {
+  degradation: COL.poor_degradation,
+  roundTrip: COL.poor_round_trip,
+  packetLoss: COL.poor_packet_loss,
+  jitter: COL.poor_jitter,
+  concealed: COL.poor_concealed,
+};
+const COLUMN_COUNT = QUALITY_COLUMNS.length;
+
 /** The contribution of one call record (computed where its rows are made: on the generator's thread too). */
 export function recordRollup(doc: CallRecordDocument): RecordRollup {
   const startMs = Date.parse(doc.startDateTime);
   const endMs = Date.parse(doc.endDateTime);
-  const whole = zero();
-  whole.calls = 1;
-  whole.sessions = doc.sessions.length;
-  whole.duration_s = Math.max(0, Math.round((endMs - startMs) / 1000));
+  const whole: number[] = new Array<number>(COLUMN_COUNT).fill(0);
+  whole[COL.calls] = 1;
+  whole[COL.sessions] = doc.sessions.length;
+  whole[COL.duration_s] = Math.max(0, Math.round((endMs - startMs) / 1000));
   // Per stream dimension and value: its counters and the sessions that had a stream there.
-  const byKey = new Map<string, { counters: Counters; sessions: Set<number> }>();
+  const byKey = new Map<string, { dim: string; key: string; counters: number[]; sessions: Set<number> }>();
   let failures = 0;
   let worst = '';
+  const add = (dim: string, key: string, sessionIndex: number, c: readonly number[]) => {
+    const id = `${dim}\u0000${key}`;
+    let cell = byKey.get(id);
+    if (!cell) {
+      cell = { dim, key, counters: new Array<number>(COLUMN_COUNT).fill(0), sessions: new Set() };
+      byKey.set(id, cell);
+    }
+    // calls and sessions (0 and 1) are set once per cell below.
+    for (let i = 2; i < COLUMN_COUNT; i++) cell.counters[i]! += c[i]!;
+    cell.sessions.add(sessionIndex);
+  };
+  const c: number[] = new Array<number>(COLUMN_COUNT).fill(0);
   doc.sessions.forEach((session, sessionIndex) => {
     for (const segment of session.segments) {
       const failure = segment.failureInfo ?? session.failureInfo;
@@ -85,51 +99,41 @@ export function recordRollup(doc: CallRecordDocument): RecordRollup {
       const second = callerFirst ? segment.callee : segment.caller;
       const ua = second?.userAgent as { platform?: string } | null | undefined;
       const platform = isServer(second) ? 'server' : (ua?.platform ?? 'unknown');
+      let pair: string | undefined;
       for (const media of segment.media) {
         if (media.label !== AUDIO_LABEL) continue;
         const network = callerFirst ? media.calleeNetwork : media.callerNetwork;
         for (const stream of media.streams) {
-          const c = zero();
-          c.audio_streams = 1;
+          c.fill(0);
+          c[COL.audio_streams] = 1;
           const cls = classifyAudio(stream);
-          if (cls.quality !== 'unclassified') c.classified = 1;
+          if (cls.quality !== 'unclassified') c[COL.classified] = 1;
           if (cls.quality === 'poor') {
-            c.poor = 1;
-            for (const b of cls.breaches) c[POOR_COLUMN[b.metric]] = 1;
+            c[COL.poor] = 1;
+            for (const b of cls.breaches) c[POOR_INDEX[b.metric]] = 1;
             if (!worst) worst = cls.breaches[0]!.text;
           }
-          if (failure?.stage === 'callSetup') c.setup_failed = 1;
-          else if (failure?.stage === 'midcall') c.dropped = 1;
-          const keys: [string, string][] = [
-            ['networkType', network?.connectionType ?? 'unknown'],
-            ['platform', platform],
-            ['subnet', network?.subnet ?? 'unknown'],
-            ['direction', cqdDirection(segment, stream)],
-            ['pair', endpointPair(segment)],
-          ];
-          for (const col of QUALITY_COLUMNS) if (col !== 'calls' && col !== 'sessions') whole[col] += c[col];
-          for (const [dim, key] of keys) {
-            const id = `${dim}\u0000${key}`;
-            let cell = byKey.get(id);
-            if (!cell) byKey.set(id, (cell = { counters: zero(), sessions: new Set() }));
-            for (const col of QUALITY_COLUMNS) cell.counters[col] += c[col];
-            cell.sessions.add(sessionIndex);
-          }
+          if (failure?.stage === 'callSetup') c[COL.setup_failed] = 1;
+          else if (failure?.stage === 'midcall') c[COL.dropped] = 1;
+          for (let i = 2; i < COLUMN_COUNT; i++) if (i !== COL.duration_s) whole[i]! += c[i]!;
+          add('networkType', network?.connectionType ?? 'unknown', sessionIndex, c);
+          add('platform', platform, sessionIndex, c);
+          add('subnet', network?.subnet ?? 'unknown', sessionIndex, c);
+          add('direction', cqdDirection(segment, stream), sessionIndex, c);
+          add('pair', (pair ??= endpointPair(segment)), sessionIndex, c);
         }
       }
     }
   });
-  const row = (c: Counters) => QUALITY_COLUMNS.map((col) => c[col]);
   const cells: RecordRollup['cells'] = [
-    ['all', '', row(whole)],
-    ['type', doc.type, row(whole)],
-    ...[...new Set(doc.modalities)].map((m): [string, string, number[]] => ['modality', m, row(whole)]),
+    ['all', '', whole],
+    ['type', doc.type, whole.slice()],
+    ...[...new Set(doc.modalities)].map((m): [string, string, number[]] => ['modality', m, whole.slice()]),
   ];
-  for (const [id, cell] of byKey) {
-    const [dim, key] = id.split('\u0000') as [string, string];
-    cell.counters.calls = 1;
-    cell.counters.sessions = cell.sessions.size;
-    cells.push([dim, key, row(cell.counters)]);
+  for (const cell of byKey.values()) {
+    cell.counters[COL.calls] = 1;
+    cell.counters[COL.sessions] = cell.sessions.size;
+    cells.push([cell.dim, cell.key, cell.counters]);
   }
   return {
     dayMs: dayOf(startMs),
@@ -143,8 +147,8 @@ export function recordRollup(doc: CallRecordDocument): RecordRollup {
       organizer: displayName(doc.organizer_v2?.identity ?? doc.organizer),
       participants: doc.participants_v2.length,
       sessions: doc.sessions.length,
-      audio_streams: whole.audio_streams,
-      poor_streams: whole.poor,
+      audio_streams: whole[COL.audio_streams]!,
+      poor_streams: whole[COL.poor]!,
       failures,
       worst,
     },

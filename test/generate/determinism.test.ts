@@ -55,6 +55,21 @@ test('buildDirectory is deterministic, has `users` people with unique ids, UPNs 
   assert.ok(first?.participants_v2.some((p) => ids.has(p.id)));
 });
 
+test('the directory of a seed stays the same from release to release (names and titles come from faker)', () => {
+  // Pinned: a change of faker's entry point, locale or version must not change the people a seed gives.
+  const people = buildDirectory({
+    tenantId: 'b3c4b3c4-0000-4000-8000-00000000be4c',
+    seed: 7,
+    users: 60,
+    days: 1,
+    until: new Date('2026-11-20T00:00:00Z'),
+  });
+  assert.equal(
+    createHash('sha256').update(JSON.stringify(people)).digest('base64'),
+    'ZviDA0sFrFffMTK6h1XdwSh06h0x+4qk6pBFFyz45/A=',
+  );
+});
+
 test('across DST switches records stay ordered, inside the window, and in local working hours', () => {
   for (const [timeZone, until] of [
     ['Europe/Amsterdam', '2025-04-03T00:00:00Z'],

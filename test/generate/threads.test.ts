@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { classifyAudioStream } from '../../src/generate/index.js';
+import { generateCallData } from '../../src/generate/telephony/index.js';
 import { generateBatches, type BatchOptions } from '../../src/generate/worker/index.js';
 
 const GENERATE = {
@@ -12,6 +14,11 @@ const GENERATE = {
   until: new Date('2026-11-20T00:00:00Z'),
 };
 const LOGS = { pstn: true, directRouting: true, sms: true };
+
+/** The records the batches hold (the generator's and the telephony plans'), in order. */
+function* generateCallRecordsOf(o: typeof GENERATE) {
+  for (const { record } of generateCallData(o)) if (record) yield record;
+}
 
 /** One digest per batch: its rows (record, parts blob, participant index, rollup), log rows and counts. */
 async function digests(o: BatchOptions): Promise<{ batches: string[]; records: number }> {
@@ -42,4 +49,29 @@ test('when the records fill the last batch exactly, the rows left come alone, fr
   const one = await digests({ generate: GENERATE, batch: records, logs: LOGS, threads: 1 });
   assert.equal(one.batches.length, 2);
   assert.deepEqual(await digests({ generate: GENERATE, batch: records, logs: LOGS, threads: 2 }), one);
+});
+
+test("a batch's counts are those of its records, streams classified as the generator classifies them", async () => {
+  const want = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0 };
+  for (const doc of generateCallRecordsOf(GENERATE)) {
+    want.records += 1;
+    want.sessions += doc.sessions.length;
+    for (const g of doc.sessions.flatMap((s) => s.segments)) {
+      for (const m of g.media) {
+        want.streams += m.streams.length;
+        if (m.label !== 'main-audio') continue;
+        for (const st of m.streams) {
+          const kind = classifyAudioStream(st);
+          if (kind !== 'unclassified') want.audio += 1;
+          if (kind === 'poor') want.poor += 1;
+        }
+      }
+    }
+  }
+  const got = { records: 0, sessions: 0, streams: 0, audio: 0, poor: 0 };
+  for await (const b of generateBatches({ generate: GENERATE, batch: 40, logs: LOGS, threads: 2 })) {
+    for (const k of Object.keys(got) as (keyof typeof got)[]) got[k] += b.counts[k];
+  }
+  assert.ok(want.poor > 0 && want.audio > want.poor, JSON.stringify(want));
+  assert.deepEqual(got, want);
 });

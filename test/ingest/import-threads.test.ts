@@ -190,3 +190,30 @@ test('a write that fails ends the import with its error, and the input is releas
   await assert.rejects(importing);
   assert.ok(source.destroyed, 'the input is not read any further');
 });
+
+test('consecutive batches are written together, up to 500 records and log rows a transaction', async () => {
+  const store = await openTestStore();
+  stores.push(store);
+  await store.createTenant({ id: TENANT, displayName: 'Imported', createdMs: 0 });
+  // The store's own writes, counted on the way through.
+  const writes: number[] = [];
+  const upsert = store.upsertRecordRows.bind(store);
+  store.upsertRecordRows = (tenantId, rows) => {
+    writes.push(rows.length);
+    return upsert(tenantId, rows);
+  };
+  const progress: number[] = [];
+  const s = await importLines(store, TENANT, input(), {
+    batch: BATCH,
+    maxLineBytes: maxLine,
+    threads: 2,
+    onProgress: (n) => progress.push(n),
+  });
+  // Progress is still reported batch by batch (once written); the writes gather 16 batches or 500 rows.
+  assert.ok(progress.length >= Math.floor(lines.length / BATCH), `${progress.length} progress reports`);
+  assert.ok(writes.length <= Math.ceil(progress.length / 16), `writes of ${writes.join(', ')} records`);
+  assert.equal(
+    writes.reduce((a, b) => a + b, 0),
+    s.created + s.updated + s.ignored,
+  );
+});

@@ -81,6 +81,32 @@ test('codec 2 (the default) hands the read path UTF-8 byte slices; older codecs 
   );
 });
 
+test('codec 2 encodes a record larger than its reused buffer, and the records after it, intact', () => {
+  // Bodies of 2-byte and 4-byte characters well past the buffer's first 256 KiB, then small records again.
+  const huge: RecordParts = {
+    sessions: Array.from({ length: 3 }, (_, i) => ({
+      id: `s${i}`,
+      body: JSON.stringify({ id: `s${i}`, note: 'é'.repeat(90_000 + i) }),
+      segments: [{ id: `g${i}`, body: JSON.stringify({ id: `g${i}`, note: '🎧'.repeat(40_000) }) }],
+    })),
+    participants: [{ id: 'p', body: '{"id":"p"}' }],
+  };
+  for (const parts of [SAMPLE, huge, SAMPLE, huge]) {
+    const raw = decodeRawParts(encodeParts(parts, optInMark));
+    assert.deepEqual(
+      {
+        sessions: raw.sessions.map((s) => ({
+          id: s.id,
+          body: String(s.body),
+          segments: s.segments.map((g) => ({ id: g.id, body: String(g.body) })),
+        })),
+        participants: raw.participants.map((p) => ({ id: p.id, body: String(p.body) })),
+      },
+      parts,
+    );
+  }
+});
+
 test('the deflate codec compresses against the dictionary', () => {
   const body = JSON.stringify({ id: 'x', caller: null, callee: null, media: [] });
   const parts: RecordParts = {

@@ -4,8 +4,8 @@
 // are those of one thread, byte for byte.
 import { parentPort, workerData } from 'node:worker_threads';
 import { STORED_JSON } from '../../graph/shape/stored.js';
-import { toRows } from '../../store/rows.js';
-import { classifyAudioStream } from '../index.js';
+import { QUALITY_COLUMNS } from '../../store/dashboard-schema.js';
+import { toRows, type RecordRows } from '../../store/rows.js';
 import { emptyRows, generateCallData, type TelephonyRows } from '../telephony/index.js';
 import type { CallRecordDocument } from '../../graph/model/index.js';
 import type { BatchCounts, FromThread, GeneratedBatch, ThreadData, ToThread } from './protocol.js';
@@ -22,23 +22,18 @@ port.on('message', (m: ToThread) => {
 
 const post = (m: FromThread) => port.postMessage(m);
 
-function countRecord(doc: CallRecordDocument, c: BatchCounts): void {
+const CLASSIFIED = QUALITY_COLUMNS.indexOf('classified');
+const POOR = QUALITY_COLUMNS.indexOf('poor');
+
+/** Counts a record; its classified and poor audio streams are those its rollup counted (one classification). */
+function countRecord(doc: CallRecordDocument, rows: RecordRows, c: BatchCounts): void {
   c.records += 1;
   c.sessions += doc.sessions.length;
-  for (const s of doc.sessions) {
-    for (const g of s.segments) {
-      for (const m of g.media) {
-        c.streams += m.streams.length;
-        if (m.label !== 'main-audio') continue;
-        for (const st of m.streams) {
-          const kind = classifyAudioStream(st);
-          if (kind === 'unclassified') continue;
-          c.audio += 1;
-          if (kind === 'poor') c.poor += 1;
-        }
-      }
-    }
-  }
+  for (const s of doc.sessions)
+    for (const g of s.segments) for (const m of g.media) c.streams += m.streams.length;
+  const all = rows.rollup.cells[0]![2];
+  c.audio += all[CLASSIFIED]!;
+  c.poor += all[POOR]!;
 }
 
 async function run(): Promise<void> {
@@ -77,9 +72,10 @@ async function run(): Promise<void> {
       await send();
       break;
     }
-    batch.rows.push(toRows(STORED_JSON, tenantId, record));
-    batch.lastStartMs = Date.parse(record.startDateTime);
-    countRecord(record, batch.counts);
+    const rows = toRows(STORED_JSON, tenantId, record);
+    batch.rows.push(rows);
+    batch.lastStartMs = rows.record.start_ms;
+    countRecord(record, rows, batch.counts);
     if (batch.rows.length === o.batch) await send();
   }
   post({ type: 'done' });
