@@ -2,7 +2,10 @@
 // `npm start` runs), timed from the spawn to the first 200 of /healthz and to the first 200 of a records list
 // (token included), first on an empty database, then again on the database that run left.
 //
-//   npx tsx bench/startup.ts [--runs 3] [--keep] [--cli path/to/dist/cli/index.js (another build, to compare)]
+//   npx tsx bench/startup.ts [--runs 3] [--keep] [--phases] [--cli path/to/dist/cli/index.js (another build)]
+//
+// --phases prints where each start's time went, as the server logs it (src/startup.ts): wall and CPU time per
+// phase. On a loaded machine compare the CPU column (the whole process, every thread), not the wall one.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,6 +31,11 @@ export interface StartupRun {
    * ratio that the machine's load moves far less than either figure.
    */
   seededMs?: number;
+  /**
+   * The server's own account of its start-up, from its 'ready' log line: each phase's wall time and the CPU time
+   * the whole process spent in it (src/startup.ts). The CPU figures hold on a loaded machine; the wall ones do not.
+   */
+  phases?: { phase: string; ms: number; cpuMs: number }[];
 }
 
 function freePort(): Promise<number> {
@@ -57,21 +65,33 @@ async function poll(url: string, init?: RequestInit): Promise<Response> {
 }
 
 /** One start of the demo on `db`; the process is stopped once both answers came. */
-export async function startOnce(db: string, o: { cli: string; empty: boolean }): Promise<StartupRun> {
+export async function startOnce(
+  db: string,
+  o: { cli: string; empty: boolean; nodeArgs?: string[] },
+): Promise<StartupRun> {
   const cli = o.cli;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, 'serve', '--demo', '--port', String(port), '--db', db], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, CALLRECORDS_LOG_LEVEL: 'info' },
-  });
+  const child = spawn(
+    process.execPath,
+    [...(o.nodeArgs ?? []), cli, 'serve', '--demo', '--port', String(port), '--db', db],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, CALLRECORDS_LOG_LEVEL: 'info' },
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let seededMs: number | undefined;
+  let phases: StartupRun['phases'];
   const seeded = new Promise<void>((resolve) => {
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
+      if (phases === undefined) {
+        const line = text.split('\n').find((l) => l.includes('"msg":"ready"'));
+        if (line) phases = (JSON.parse(line) as { phases?: StartupRun['phases'] }).phases ?? [];
+      }
       if (seededMs === undefined && text.includes('"demo tenant created"')) {
         seededMs = Math.round(performance.now() - started);
         resolve();
@@ -110,6 +130,7 @@ export async function startOnce(db: string, o: { cli: string; empty: boolean }):
       listMs: Math.round(l.ms),
       pageRecords: l.pageRecords,
       ...(seededMs === undefined ? {} : { seededMs }),
+      ...(phases ? { phases } : {}),
     };
   } finally {
     child.kill('SIGTERM');
@@ -117,9 +138,22 @@ export async function startOnce(db: string, o: { cli: string; empty: boolean }):
   }
 }
 
+/** One line a phase (wall ms, CPU ms), and their sums. */
+export function phaseTable(phases: NonNullable<StartupRun['phases']>): string {
+  const row = (name: string, ms: number, cpuMs: number) =>
+    `    ${name.padEnd(16)} ${String(ms).padStart(6)} ms wall ${String(cpuMs).padStart(6)} ms CPU\n`;
+  const sum = (k: 'ms' | 'cpuMs') => phases.reduce((a, p) => a + p[k], 0);
+  return phases.map((p) => row(p.phase, p.ms, p.cpuMs)).join('') + row('total', sum('ms'), sum('cpuMs'));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '3' }, keep: { type: 'boolean' }, cli: { type: 'string' } },
+    options: {
+      runs: { type: 'string', default: '3' },
+      keep: { type: 'boolean' },
+      phases: { type: 'boolean' },
+      cli: { type: 'string' },
+    },
   });
   const cli = values.cli ?? BUILT_CLI;
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
@@ -137,6 +171,12 @@ async function main(): Promise<void> {
           `all written ${empty.seededMs ?? '?'} ms; ` +
           `existing database healthz ${existing.healthzMs} ms, list ${existing.listMs} ms\n`,
       );
+      if (values.phases)
+        for (const [name, r] of [
+          ['empty', empty],
+          ['existing', existing],
+        ] as const)
+          process.stdout.write(`  ${name} database, to ready:\n${phaseTable(r.phases ?? [])}`);
     } finally {
       if (values.keep) process.stdout.write(`kept ${dir}\n`);
       else rmSync(dir, { recursive: true, force: true });

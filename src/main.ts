@@ -7,6 +7,7 @@ import { STORED_JSON } from './graph/shape/stored.js';
 import type { TlsMaterial } from './auth/tls.js';
 import { openStore } from './store/index.js';
 import { faultBanner } from './resilience/index.js';
+import { markPhase, takePhases } from './startup.js';
 
 export interface RunningServer {
   url: string;
@@ -16,6 +17,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const started = performance.now();
   const store = await openStore({ ...storeOptionsOf(config), json: STORED_JSON });
+  markPhase('store');
   // The demo seeder (the generator, with faker) and the certificate maker (selfsigned) are loaded only when used:
   // together about 60 MB of resident memory that a plain `serve` never needs.
   let tls: TlsMaterial | undefined;
@@ -27,6 +29,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const gate =
     config.demo && !(await store.getTenant(DEMO_TENANT_ID)) ? new SeedGate(DEMO_TENANT_ID) : undefined;
   const app = await buildApp(config, { store: gate ? gate.wrap(store) : store, ...(tls ? { tls } : {}) });
+  markPhase('app');
   const log = app.fastify.log;
   let seeding: Promise<void> | undefined;
   let ready: Promise<void> | undefined;
@@ -64,8 +67,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     );
     ready = Promise.race([firstBatch, seeding]);
   } else if (config.demo) await ensureDemoApps(store, app.identity.registry);
+  if (config.demo) markPhase('demo apps');
   try {
     await app.fastify.listen({ host: config.host, port: config.port });
+    markPhase('listen');
   } catch (err) {
     stopSeeding = true;
     await seeding;
@@ -77,9 +82,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   // Ready (healthz 200, Graph routes open) once the first days are written.
-  await ready;
+  if (ready) {
+    await ready;
+    markPhase('first records');
+  }
   app.setReady(!gate?.failed);
-  log.info({ url, startupMs: Math.round(performance.now() - started), demo: config.demo }, 'ready');
+  log.info(
+    { url, startupMs: Math.round(performance.now() - started), demo: config.demo, phases: takePhases() },
+    'ready',
+  );
   // Injected faults are never silently on: the active rules are printed at start-up.
   const banner = faultBanner(app.resilience.faults.list());
   if (banner) process.stderr.write(`${banner}\n`);
