@@ -43,3 +43,26 @@ test('when the records fill the last batch exactly, the rows left come alone, fr
   assert.equal(one.batches.length, 2);
   assert.deepEqual(await digests({ generate: GENERATE, batch: records, logs: LOGS, threads: 2 }), one);
 });
+
+test('a smaller first batch: the same records in the same order, on any number of threads', async () => {
+  const ids = async (o: BatchOptions) => {
+    const sizes: number[] = [];
+    const all: string[] = [];
+    for await (const b of generateBatches(o)) {
+      sizes.push(b.rows.length);
+      all.push(...b.rows.map((r) => r.record.id));
+    }
+    return { sizes, all };
+  };
+  const uniform = await ids({ generate: GENERATE, batch: 40, logs: LOGS, threads: 1 });
+  const one = await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 1 });
+  assert.deepEqual(await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 2 }), one);
+  assert.deepEqual(await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 3 }), one);
+  const small = await ids({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 2 });
+  assert.equal(small.sizes[0], 15);
+  assert.ok(
+    small.sizes.slice(1, -2).every((n) => n === 40),
+    small.sizes.join(','),
+  );
+  assert.deepEqual(small.all, uniform.all);
+});

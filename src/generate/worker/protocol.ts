@@ -7,6 +7,8 @@ export interface BatchOptions {
   generate: GenerateOptions;
   /** Records per batch. */
   batch: number;
+  /** Records in the first batch (default `batch`): a smaller one is written, and can be served, sooner. */
+  first?: number;
   /** Log kinds to keep (the others are dropped in the thread). */
   logs: { pstn: boolean; directRouting: boolean; sms: boolean };
   /** Generation threads (default: one per core, at most two; see index.ts). */
