@@ -15,11 +15,23 @@ export interface SeedOptions {
   gate?: SeedGate;
   /** Called once the first batch is written: the first days can be served. */
   onFirstBatch?: () => void;
+  /** Records in the first batch (default FIRST_BATCH). */
+  first?: number;
+  /**
+   * Awaited once the first batch is written: the rest is written after it resolves, so that a seeding started
+   * beside the server's start-up does not hold that start-up back (the threads generate ahead meanwhile).
+   */
+  rest?: Promise<void>;
   /** Checked between batches: true stops the seeding (the server is closing). */
   stopped?: () => boolean;
 }
 
 const BATCH = 500;
+/**
+ * The first batch, which the server waits for before it serves: a full first page of the list (60 records, as on
+ * Graph) and the records after it that settle its next link, with room for records starting at the same time.
+ */
+export const FIRST_BATCH = 100;
 
 /** Creates the demo tenant when it does not exist; true when it was created (and so is to be seeded). */
 export async function createDemoTenant(store: Store, now: number): Promise<boolean> {
@@ -31,6 +43,7 @@ export async function createDemoTenant(store: Store, now: number): Promise<boole
 /** Writes the demo dataset into the (new) demo tenant; returns the number of records written. */
 export async function seedDemoRecords(store: Store, o: SeedOptions): Promise<number> {
   let written = 0;
+  let firstWritten = false;
   // Worker threads generate, serialize and compress; this thread writes and stays free to answer requests.
   for await (const batch of generateBatches({
     generate: {
@@ -41,14 +54,20 @@ export async function seedDemoRecords(store: Store, o: SeedOptions): Promise<num
       until: new Date(o.now),
     },
     batch: BATCH,
+    first: o.first ?? FIRST_BATCH,
+    firstAlone: true,
     logs: { pstn: true, directRouting: true, sms: true },
   })) {
     await store.upsertRecordRows(DEMO_TENANT_ID, batch.rows);
     await store.logs.insert(DEMO_TENANT_ID, batch.logs);
     written += batch.counts.records;
     if (batch.lastStartMs !== undefined) o.gate?.advance(batch.lastStartMs);
-    if (written === batch.counts.records) o.onFirstBatch?.();
     o.onProgress?.(written);
+    if (!firstWritten) {
+      firstWritten = true;
+      o.onFirstBatch?.();
+      await o.rest;
+    }
     if (o.stopped?.()) return written;
   }
   o.gate?.open();

@@ -44,7 +44,7 @@ test('when the records fill the last batch exactly, the rows left come alone, fr
   assert.deepEqual(await digests({ generate: GENERATE, batch: records, logs: LOGS, threads: 2 }), one);
 });
 
-test('a smaller first batch: the same records in the same order, on any number of threads', async () => {
+test('a smaller first batch, made alone or not: the same records in the same order, on any number of threads', async () => {
   const ids = async (o: BatchOptions) => {
     const sizes: number[] = [];
     const all: string[] = [];
@@ -58,6 +58,9 @@ test('a smaller first batch: the same records in the same order, on any number o
   const one = await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 1 });
   assert.deepEqual(await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 2 }), one);
   assert.deepEqual(await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 3 }), one);
+  // The other threads started once the first batch is ready: the same batches still.
+  const alone = { generate: GENERATE, batch: 40, first: 15, firstAlone: true, logs: LOGS };
+  assert.deepEqual(await digests({ ...alone, threads: 3 }), one);
   const small = await ids({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 2 });
   assert.equal(small.sizes[0], 15);
   assert.ok(

@@ -9,6 +9,12 @@ export interface BatchOptions {
   batch: number;
   /** Records in the first batch (default `batch`): a smaller one is written, and can be served, sooner. */
   first?: number;
+  /**
+   * The other threads start once the first batch is ready, so that the thread making it does not share the cores
+   * with their start-up (each builds the tenant and calibrates the generator first): the first batch comes sooner,
+   * the whole a little later.
+   */
+  firstAlone?: boolean;
   /** Log kinds to keep (the others are dropped in the thread). */
   logs: { pstn: boolean; directRouting: boolean; sms: boolean };
   /** Generation threads (default: one per core, at most two; see index.ts). */
