@@ -6,7 +6,8 @@ import { DEMO_APPS, ensureDemoApps } from './demo/apps.js';
 import { SeedGate } from './demo/gate.js';
 import { STORED_JSON } from './graph/shape/stored.js';
 import type { TlsMaterial } from './auth/tls.js';
-import { openStore } from './store/index.js';
+import type { DemoBatches } from './demo/seed.js';
+import { openStore, type Store } from './store/index.js';
 import { faultBanner } from './resilience/index.js';
 import { markPhase, takePhases } from './startup.js';
 
@@ -18,11 +19,19 @@ export interface RunningServer {
 export interface StartOptions {
   /** The demo seeding writes its first batch, then waits for this too before the rest (tests read meanwhile). */
   seedingHold?: Promise<void>;
+  /** The demo dataset's generation, started while the modules loaded (demo/seed.ts startDemoBatches). */
+  demoBatches?: DemoBatches;
 }
 
 export async function startServer(config: Config, o: StartOptions = {}): Promise<RunningServer> {
   const started = performance.now();
-  const store = await openStore({ ...storeOptionsOf(config), json: STORED_JSON });
+  let store: Store;
+  try {
+    store = await openStore({ ...storeOptionsOf(config), json: STORED_JSON });
+  } catch (err) {
+    await o.demoBatches?.cancel();
+    throw err;
+  }
   markPhase('store');
   // The demo seeder (the generator, with faker) and the certificate maker (selfsigned) are loaded only when used:
   // together about 60 MB of resident memory that a plain `serve` never needs.
@@ -34,6 +43,7 @@ export async function startServer(config: Config, o: StartOptions = {}): Promise
   // answers what the records written so far settle and holds the rest until the seeding is done (demo/gate.ts).
   const gate =
     config.demo && !(await store.getTenant(DEMO_TENANT_ID)) ? new SeedGate(DEMO_TENANT_ID) : undefined;
+  if (!gate) await o.demoBatches?.cancel();
   // The app's clock, read before the app is built so that the seeding can start first.
   const clock = await savedClock(store);
   let stopSeeding = false;
@@ -49,7 +59,7 @@ export async function startServer(config: Config, o: StartOptions = {}): Promise
   const progress: { log?: App['fastify']['log'] } = {};
   if (gate) {
     const { createDemoTenant, seedDemoRecords } = await import('./demo/seed.js');
-    const now = clock.now();
+    const now = o.demoBatches?.now ?? clock.now();
     await createDemoTenant(store, now);
     let first!: () => void;
     firstBatch = new Promise<void>((resolve) => (first = resolve));
@@ -65,6 +75,7 @@ export async function startServer(config: Config, o: StartOptions = {}): Promise
       onFirstBatch: first,
       rest,
       stopped: () => stopSeeding,
+      ...(o.demoBatches ? { batches: o.demoBatches.batches } : {}),
       onProgress: (n) => progress.log?.debug({ records: n }, 'demo tenant: writing records'),
     }).then(
       (count) => ({ count, ms: Math.round(performance.now() - seedStarted) }),

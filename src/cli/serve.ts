@@ -124,10 +124,14 @@ export function serveCommand(program: Command): void {
         ...(trustedIssuers.length ? { trustedIssuers } : {}),
       });
       markPhase('config');
+      // A demo on a new database: its generation thread starts before the server's modules load, beside them.
+      const demoBatches = config.demo
+        ? (await import('../demo/seed.js')).startDemoBatches(config)
+        : undefined;
       // The server's modules (the app, the store, Fastify) are loaded only by the command that uses them.
       const { startServer } = await import('../main.js');
       markPhase('server modules');
-      const server = await startServer(config);
+      const server = await startServer(config, demoBatches ? { demoBatches } : {});
       const stop = (signal: string) => {
         process.stderr.write(`\n${signal}: shutting down\n`);
         server.close().then(

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { DEMO_TENANT_ID, loadConfig } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { SeedGate } from '../../src/demo/gate.js';
+import { startDemoBatches } from '../../src/demo/seed.js';
 import { generateBatches, type GeneratedBatch } from '../../src/generate/worker/index.js';
 import { startServer } from '../../src/main.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
@@ -124,20 +125,11 @@ test('serve --demo on an empty database: a client that walks the list at once se
   // count below happen while records are still being written (without the gate they see part of the tenant).
   let release!: () => void;
   const seedingHold = new Promise<void>((resolve) => (release = resolve));
-  const server = await startServer(
-    loadConfig(
-      {
-        db,
-        port: 0,
-        demo: true,
-        demoUsers: 60,
-        demoDays: 10,
-        logLevel: 'silent',
-      },
-      {},
-    ),
-    { seedingHold },
-  );
+  const config = loadConfig({ db, port: 0, demo: true, demoUsers: 60, demoDays: 10, logLevel: 'silent' }, {});
+  // On a SQLite file not made yet, the generation starts before the store is open, as `serve --demo` does.
+  const demoBatches = startDemoBatches(config);
+  assert.equal(demoBatches === undefined, TEST_BACKEND === 'postgres');
+  const server = await startServer(config, { seedingHold, ...(demoBatches ? { demoBatches } : {}) });
   try {
     const app = DEMO_APPS[0];
     const tokenRes = await fetch(`${server.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, {
@@ -185,6 +177,23 @@ test('serve --demo on an empty database: a client that walks the list at once se
   } finally {
     await server.close();
     await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the generation starts before the store is open only for a database certainly empty', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-seed-start-'));
+  try {
+    const existing = path.join(dir, 'demo.db');
+    await (await openStore({ db: existing, json: STORED_JSON })).close();
+    const demo = { demo: true, demoUsers: 10, demoDays: 1 };
+    assert.equal(startDemoBatches(loadConfig({ ...demo, db: existing }, {})), undefined);
+    assert.equal(startDemoBatches(loadConfig({ ...demo, db: 'postgres://127.0.0.1/none' }, {})), undefined);
+    assert.equal(startDemoBatches(loadConfig({ db: path.join(dir, 'new.db') }, {})), undefined);
+    const started = startDemoBatches(loadConfig({ ...demo, db: path.join(dir, 'new.db') }, {}));
+    assert.ok(started);
+    await started.cancel();
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
