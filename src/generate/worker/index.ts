@@ -80,8 +80,9 @@ export async function* generateBatches(o: BatchOptions): AsyncGenerator<Generate
   try {
     // The batch after the last is the turn of a thread that has none: it says done, and so is the whole.
     for (let b = 0; ; b++) {
+      // With firstAlone, the other threads start when the reader asks for the batch after the first.
+      while (b > 0 && feeds.length < count) feeds.push(feed(feeds.length));
       const m = await feeds[b % count]!.next();
-      while (feeds.length < count) feeds.push(feed(feeds.length));
       if (m.type === 'error') throw new Error(`generation failed: ${m.message}`);
       if (m.type === 'done') return;
       m.batch.rows = revive(m.batch.rows);

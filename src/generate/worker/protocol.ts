@@ -10,9 +10,9 @@ export interface BatchOptions {
   /** Records in the first batch (default `batch`): a smaller one is written, and can be served, sooner. */
   first?: number;
   /**
-   * The other threads start once the first batch is ready, so that the thread making it does not share the cores
-   * with their start-up (each builds the tenant and calibrates the generator first): the first batch comes sooner,
-   * the whole a little later.
+   * The other threads start when the reader asks for the batch after the first, so that their start-up (each
+   * builds the tenant and calibrates the generator first) shares the cores neither with the thread making the first
+   * batch nor with what the reader does before it asks for more: the first batch comes sooner, the whole later.
    */
   firstAlone?: boolean;
   /** Log kinds to keep (the others are dropped in the thread). */
