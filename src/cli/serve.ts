@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadConfig, readFaults, readMirrors, type ConfigInput } from '../config/index.js';
-import { startServer } from '../main.js';
+import { markPhase } from '../startup.js';
 import { collect } from './common.js';
 
 interface ServeOpts {
@@ -123,7 +123,15 @@ export function serveCommand(program: Command): void {
         faultSeed: o.faultSeed === undefined ? undefined : Number(o.faultSeed),
         ...(trustedIssuers.length ? { trustedIssuers } : {}),
       });
-      const server = await startServer(config);
+      markPhase('config');
+      // A demo on a new database: its generation thread starts before the server's modules load, beside them.
+      const demoBatches = config.demo
+        ? (await import('../demo/seed.js')).startDemoBatches(config)
+        : undefined;
+      // The server's modules (the app, the store, Fastify) are loaded only by the command that uses them.
+      const { startServer } = await import('../main.js');
+      markPhase('server modules');
+      const server = await startServer(config, demoBatches ? { demoBatches } : {});
       const stop = (signal: string) => {
         process.stderr.write(`\n${signal}: shutting down\n`);
         server.close().then(

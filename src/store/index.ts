@@ -1,6 +1,6 @@
 import { isPostgresUrl } from './dialect.js';
 import { KyselyStore } from './kysely-store.js';
-import { openPostgres, type PostgresOptions } from './postgres.js';
+import type { PostgresOptions } from './postgres.js';
 import { openSqlite, type SqliteOptions } from './sqlite.js';
 import type { Store, StoredJson } from './types.js';
 
@@ -28,6 +28,8 @@ export type StoreOptions = { db: string; json: StoredJson } & SqliteOptions & Po
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (isPostgresUrl(options.db)) {
+    // Loaded on use: the PostgreSQL driver is a tenth of a SQLite start's module loading.
+    const { openPostgres } = await import('./postgres.js');
     const { db, dialect } = openPostgres(options.db, options);
     const store = new KyselyStore({ db, dialect, json: options.json });
     try {

@@ -1,6 +1,7 @@
 // The demo is served while it is seeded: reads the records written so far settle are answered at once, the others
-// wait for the end of the seeding (or fail as 503 if it stops short). The last test runs `serve --demo` itself: the
-// token works from the start and a client that walks the list as soon as the server is ready sees every record.
+// wait for the end of the seeding (or fail as 503 if it stops short). The last test runs `serve --demo` itself,
+// its seeding held after the first batch: the token works from the start and a client that walks the list as soon
+// as the server is ready sees every record.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { DEMO_TENANT_ID, loadConfig } from '../../src/config/index.js';
 import { DEMO_APPS } from '../../src/demo/apps.js';
 import { SeedGate } from '../../src/demo/gate.js';
+import { startDemoBatches } from '../../src/demo/seed.js';
 import { generateBatches, type GeneratedBatch } from '../../src/generate/worker/index.js';
 import { startServer } from '../../src/main.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
@@ -119,19 +121,15 @@ test('serve --demo on an empty database: a client that walks the list at once se
   const database = TEST_BACKEND === 'postgres' ? await freshPostgres() : undefined;
   const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-seed-gate-'));
   const db = database?.url ?? path.join(dir, 'demo.db');
-  const server = await startServer(
-    loadConfig(
-      {
-        db,
-        port: 0,
-        demo: true,
-        demoUsers: 60,
-        demoDays: 10,
-        logLevel: 'silent',
-      },
-      {},
-    ),
-  );
+  // The seeding stops after its first batch until the client has read its first page, so that the walk and the
+  // count below happen while records are still being written (without the gate they see part of the tenant).
+  let release!: () => void;
+  const seedingHold = new Promise<void>((resolve) => (release = resolve));
+  const config = loadConfig({ db, port: 0, demo: true, demoUsers: 60, demoDays: 10, logLevel: 'silent' }, {});
+  // On a SQLite file not made yet, the generation starts before the store is open, as `serve --demo` does.
+  const demoBatches = startDemoBatches(config);
+  assert.equal(demoBatches === undefined, TEST_BACKEND === 'postgres');
+  const server = await startServer(config, { seedingHold, ...(demoBatches ? { demoBatches } : {}) });
   try {
     const app = DEMO_APPS[0];
     const tokenRes = await fetch(`${server.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, {
@@ -157,6 +155,12 @@ test('serve --demo on an empty database: a client that walks the list at once se
       const body = (await res.json()) as { value: { id: string }[]; '@odata.nextLink'?: string };
       ids.push(...body.value.map((r) => r.id));
       next = body['@odata.nextLink'];
+      if (ids.length === body.value.length) {
+        // The first page is served from the first batch; the count is not, while the seeding is held.
+        assert.ok(ids.length > 0 && next !== undefined);
+        assert.equal(await settledWithin(counted), 'pending');
+        release();
+      }
     }
     const count = Number(await (await counted).text());
     assert.equal(new Set(ids).size, ids.length);
@@ -173,6 +177,23 @@ test('serve --demo on an empty database: a client that walks the list at once se
   } finally {
     await server.close();
     await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the generation starts before the store is open only for a database certainly empty', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'callrecords-seed-start-'));
+  try {
+    const existing = path.join(dir, 'demo.db');
+    await (await openStore({ db: existing, json: STORED_JSON })).close();
+    const demo = { demo: true, demoUsers: 10, demoDays: 1 };
+    assert.equal(startDemoBatches(loadConfig({ ...demo, db: existing }, {})), undefined);
+    assert.equal(startDemoBatches(loadConfig({ ...demo, db: 'postgres://127.0.0.1/none' }, {})), undefined);
+    assert.equal(startDemoBatches(loadConfig({ db: path.join(dir, 'new.db') }, {})), undefined);
+    const started = startDemoBatches(loadConfig({ ...demo, db: path.join(dir, 'new.db') }, {}));
+    assert.ok(started);
+    await started.cancel();
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -75,3 +75,29 @@ test("a batch's counts are those of its records, streams classified as the gener
   assert.ok(want.poor > 0 && want.audio > want.poor, JSON.stringify(want));
   assert.deepEqual(got, want);
 });
+
+test('a smaller first batch, made alone or not: the same records in the same order, on any number of threads', async () => {
+  const ids = async (o: BatchOptions) => {
+    const sizes: number[] = [];
+    const all: string[] = [];
+    for await (const b of generateBatches(o)) {
+      sizes.push(b.rows.length);
+      all.push(...b.rows.map((r) => r.record.id));
+    }
+    return { sizes, all };
+  };
+  const uniform = await ids({ generate: GENERATE, batch: 40, logs: LOGS, threads: 1 });
+  const one = await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 1 });
+  assert.deepEqual(await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 2 }), one);
+  assert.deepEqual(await digests({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 3 }), one);
+  // The other threads started once the first batch is ready: the same batches still.
+  const alone = { generate: GENERATE, batch: 40, first: 15, firstAlone: true, logs: LOGS };
+  assert.deepEqual(await digests({ ...alone, threads: 3 }), one);
+  const small = await ids({ generate: GENERATE, batch: 40, first: 15, logs: LOGS, threads: 2 });
+  assert.equal(small.sizes[0], 15);
+  assert.ok(
+    small.sizes.slice(1, -2).every((n) => n === 40),
+    small.sizes.join(','),
+  );
+  assert.deepEqual(small.all, uniform.all);
+});

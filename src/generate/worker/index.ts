@@ -55,10 +55,13 @@ class Feed {
 
 export async function* generateBatches(o: BatchOptions): AsyncGenerator<GeneratedBatch> {
   const count = Math.max(1, Math.floor(o.threads ?? DEFAULT_THREADS));
-  const feeds = Array.from({ length: count }, (_, index) => new Feed({ ...o, share: { index, count } }));
+  const feed = (index: number) => new Feed({ ...o, share: { index, count } });
+  const feeds = o.firstAlone ? [feed(0)] : Array.from({ length: count }, (_, index) => feed(index));
   try {
     // The batch after the last is the turn of a thread that has none: it says done, and so is the whole.
     for (let b = 0; ; b++) {
+      // With firstAlone, the other threads start when the reader asks for the batch after the first.
+      while (b > 0 && feeds.length < count) feeds.push(feed(feeds.length));
       const m = await feeds[b % count]!.next();
       if (m.type === 'error') throw new Error(`generation failed: ${m.message}`);
       if (m.type === 'done') return;

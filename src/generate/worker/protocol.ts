@@ -7,6 +7,14 @@ export interface BatchOptions {
   generate: GenerateOptions;
   /** Records per batch. */
   batch: number;
+  /** Records in the first batch (default `batch`): a smaller one is written, and can be served, sooner. */
+  first?: number;
+  /**
+   * The other threads start when the reader asks for the batch after the first, so that their start-up (each
+   * builds the tenant and calibrates the generator first) shares the cores neither with the thread making the first
+   * batch nor with what the reader does before it asks for more: the first batch comes sooner, the whole later.
+   */
+  firstAlone?: boolean;
   /** Log kinds to keep (the others are dropped in the thread). */
   logs: { pstn: boolean; directRouting: boolean; sms: boolean };
   /** Generation threads (default: one per core, at most two; see index.ts). */

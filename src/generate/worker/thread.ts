@@ -56,14 +56,16 @@ async function run(): Promise<void> {
     batch = fresh();
   };
   const { index, count } = o.share;
+  const first = o.first ?? o.batch;
+  const batchOf = (ordinal: number) => (ordinal < first ? 0 : 1 + Math.floor((ordinal - first) / o.batch));
   // Records seen so far, built or not: the batch of the last item (the logs after the last record) follows them.
   let seen = 0;
   const keep = (ordinal: number) => {
     seen = ordinal + 1;
-    return Math.floor(ordinal / o.batch) % count === index;
+    return batchOf(ordinal) % count === index;
   };
   for (const { record, logs } of generateCallData(o.generate, { keep })) {
-    if (!record && Math.floor(seen / o.batch) % count !== index) break;
+    if (!record && batchOf(seen) % count !== index) break;
     if (o.logs.pstn) batch.logs.pstnCalls.push(...logs.pstnCalls);
     if (o.logs.pstn) batch.logs.blockedUsers.push(...logs.blockedUsers);
     if (o.logs.directRouting) batch.logs.directRoutingCalls.push(...logs.directRoutingCalls);
@@ -76,7 +78,8 @@ async function run(): Promise<void> {
     batch.rows.push(rows);
     batch.lastStartMs = rows.record.start_ms;
     countRecord(record, rows, batch.counts);
-    if (batch.rows.length === o.batch) await send();
+    // The next record is another batch's: this one is complete.
+    if (batchOf(seen) !== batchOf(seen - 1)) await send();
   }
   post({ type: 'done' });
 }

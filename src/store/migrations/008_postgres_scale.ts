@@ -1,6 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
-import { createMonthPartitions } from '../postgres.js';
 
 // Built for many tenants and many months:
 // - every index of a tenant's table is led by tenant_id (the dispatcher's due-time indexes were not), so tables
@@ -118,6 +117,8 @@ async function partition(db: Db): Promise<void> {
 
   const { rows: months } = await sql<{ m: number | string }>`
     select distinct ${MONTH_OF_START} as m from call_records_v7`.execute(db);
+  // The PostgreSQL module (and its driver) is loaded only where it runs: a SQLite start never needs it.
+  const { createMonthPartitions } = await import('../postgres.js');
   await createMonthPartitions(
     db,
     months.map((r) => Number(r.m)),
