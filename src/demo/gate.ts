@@ -123,11 +123,12 @@ export class SeedGate {
         if (typeof v !== 'function') return v;
         const method = (v as Method).bind(target);
         const name = String(prop);
-        if (name === 'listCallRecords')
+        // Both list reads (the deflated one serves compressed pages) return rows with startMs.
+        if (name === 'listCallRecords' || name === 'listCallRecordsDeflated')
           return (tenantId: string, q: ListQuery) =>
             this.#read(
               tenantId,
-              () => method(tenantId, q) as Promise<RecordRow[]>,
+              () => method(tenantId, q) as Promise<Pick<RecordRow, 'startMs'>[]>,
               (rows, frontierMs) => {
                 const end = q.startBefore ? q.startBefore.ms - (q.startBefore.inclusive ? 0 : 1) : Infinity;
                 if (end < frontierMs) return true;
