@@ -68,9 +68,24 @@ function x2nmodp(n: number, k: number): number {
   return p;
 }
 
+/**
+ * x^(8·length) modulo the polynomial: the operator that shifts a CRC past `length` bytes. Computing it is most of a
+ * combine's cost, and a page's pieces repeat a few thousand lengths (records, the same-length context texts), so
+ * the operators are kept (bounded).
+ */
+const shifts = new Map<number, number>();
+function shiftOf(length: number): number {
+  let op = shifts.get(length);
+  if (op === undefined) {
+    if (shifts.size >= 65536) shifts.clear();
+    shifts.set(length, (op = x2nmodp(length, 3)));
+  }
+  return op;
+}
+
 /** The CRC-32 of A followed by B, from CRC-32(A), CRC-32(B) and B's length in bytes (below 2^32). */
 export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
-  return (multmodp(x2nmodp(lengthB, 3), crcA) ^ crcB) >>> 0;
+  return (multmodp(shiftOf(lengthB), crcA) ^ crcB) >>> 0;
 }
 
 const ADLER_BASE = 65521;
