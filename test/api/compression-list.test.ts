@@ -9,37 +9,17 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import { STORED_JSON } from '../../src/graph/shape/stored.js';
 import { toRows } from '../../src/store/rows.js';
+import { rawRequest, type RawReply } from './helpers.js';
 import { startTestServer, TEST_NOW, type TestServer } from '../helpers/server.js';
 import { makeRecord } from './fixtures.js';
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
 
 let server: TestServer;
 /** The ids of the records this file writes, and of those without an organizer. */
 const written: string[] = [];
 const noOrganizer: string[] = [];
 
-function raw(path: string, headers: Record<string, string> = {}): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      server.url + path,
-      { headers: { authorization: `Bearer ${server.token}`, ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+function raw(path: string, headers: Record<string, string> = {}): Promise<RawReply> {
+  return rawRequest(server, path, headers);
 }
 
 /**
@@ -200,7 +180,7 @@ test('a page below the threshold goes uncompressed; HEAD matches GET', async () 
   assert.match(String(r.headers.vary), /Accept-Encoding/i);
   assert.deepEqual(r.body, (await raw(empty, { 'accept-encoding': 'identity' })).body);
   const get = await raw('/v1.0/communications/callRecords', { 'accept-encoding': 'gzip' });
-  const head = await new Promise<Raw>((resolve, reject) => {
+  const head = await new Promise<RawReply>((resolve, reject) => {
     const req = request(
       server.url + '/v1.0/communications/callRecords',
       { method: 'HEAD', headers: { authorization: `Bearer ${server.token}`, 'accept-encoding': 'gzip' } },

@@ -3,16 +3,10 @@
 // uncompressed one byte for byte over many routes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { chooseCoding, MIN_BYTES } from '../../src/api/http/compression.js';
+import { rawRequest, type RawReply } from './helpers.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
 
 let server: TestServer;
 const ROUTES: string[] = [];
@@ -22,23 +16,8 @@ function raw(
   headers: Record<string, string> = {},
   method = 'GET',
   body?: string,
-): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      server.url + path,
-      { method, headers: { authorization: `Bearer ${server.token}`, ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+): Promise<RawReply> {
+  return rawRequest(server, path, headers, method, body);
 }
 
 const DECODE = { gzip: gunzipSync, deflate: inflateSync, br: brotliDecompressSync } as const;

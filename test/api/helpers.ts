@@ -1,5 +1,6 @@
 // Shared HTTP helpers and Graph assertions for the API integration tests in test/api/.
 import assert from 'node:assert/strict';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { DEMO_TENANT_ID } from '../../src/config/index.js';
 import type { TestServer } from '../helpers/server.js';
 import { assertValidResponse, assertValidSchema } from '../helpers/openapi.js';
@@ -319,3 +320,35 @@ export function withoutContext(body: Json): Json {
 }
 
 export const q = encodeURIComponent;
+
+/** A response as bytes, never decoded (node:http does not undo Content-Encoding): the compression tests. */
+export interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export function rawRequest(
+  server: TestServer,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: string,
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      server.url + path,
+      { method, headers: { authorization: `Bearer ${server.token}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -74,15 +74,23 @@ export function encode(bytes: Buffer, coding: ContentCoding): Buffer {
   }
 }
 
+/**
+ * The coding to answer with, after `Vary` is set, or undefined to send the body as it is: never inside a batch (the
+ * batch's own answer is compressed), never below MIN_BYTES. Sets Content-Encoding when it returns a coding.
+ */
+function negotiate(request: FastifyRequest, reply: FastifyReply, length: number): ContentCoding | undefined {
+  if (batchParentOf(request.raw)) return undefined;
+  void reply.header('vary', 'Accept-Encoding');
+  if (length < MIN_BYTES) return undefined;
+  const coding = chooseCoding(request.headers['accept-encoding']);
+  if (coding) void reply.header('content-encoding', coding);
+  return coding;
+}
+
 /** The body to send for this request: compressed, with its Content-Encoding, when asked for and worth it. */
 export function compressedBody(request: FastifyRequest, reply: FastifyReply, bytes: Buffer): Buffer {
-  if (batchParentOf(request.raw)) return bytes;
-  void reply.header('vary', 'Accept-Encoding');
-  if (bytes.length < MIN_BYTES) return bytes;
-  const coding = chooseCoding(request.headers['accept-encoding']);
-  if (!coding) return bytes;
-  void reply.header('content-encoding', coding);
-  return encode(bytes, coding);
+  const coding = negotiate(request, reply, bytes.length);
+  return coding ? encode(bytes, coding) : bytes;
 }
 
 /** Constant bodies (the $metadata documents) are compressed once per coding. */
@@ -90,16 +98,12 @@ const constants_ = new WeakMap<Buffer, Map<ContentCoding, Buffer>>();
 
 /** compressedBody for a body that never changes: its compressed forms are kept. */
 export function compressedConstant(request: FastifyRequest, reply: FastifyReply, bytes: Buffer): Buffer {
-  if (batchParentOf(request.raw)) return bytes;
-  void reply.header('vary', 'Accept-Encoding');
-  if (bytes.length < MIN_BYTES) return bytes;
-  const coding = chooseCoding(request.headers['accept-encoding']);
+  const coding = negotiate(request, reply, bytes.length);
   if (!coding) return bytes;
   let forms = constants_.get(bytes);
   if (!forms) constants_.set(bytes, (forms = new Map<ContentCoding, Buffer>()));
   let out = forms.get(coding);
   if (!out) forms.set(coding, (out = encode(bytes, coding)));
-  void reply.header('content-encoding', coding);
   return out;
 }
 
@@ -115,12 +119,13 @@ export function joinableCoding(request: FastifyRequest): JoinCoding | undefined 
   return coding === 'gzip' || coding === 'deflate' ? coding : undefined;
 }
 
-/** compressedBody for a body given as pieces to join: the same coding, threshold and Vary. */
+/**
+ * compressedBody for a body given as pieces to join: the same coding, threshold and Vary. Such a body is built only
+ * when joinableCoding chose gzip or deflate, so negotiate chooses the same one again (br, were it
+ * chosen, compresses the whole).
+ */
 export function compressedJoined(request: FastifyRequest, reply: FastifyReply, body: DeflatedBody): Buffer {
-  if (batchParentOf(request.raw)) return plainBytes(body);
-  void reply.header('vary', 'Accept-Encoding');
-  const coding = joinableCoding(request);
-  if (!coding || joinedLength(body) < MIN_BYTES) return plainBytes(body);
-  void reply.header('content-encoding', coding);
-  return joinDeflated(body, coding);
+  const coding = negotiate(request, reply, joinedLength(body));
+  if (!coding) return plainBytes(body);
+  return coding === 'br' ? encode(plainBytes(body), coding) : joinDeflated(body, coding);
 }
